@@ -1,0 +1,4 @@
+export * from './connections';
+export * from './data-access.module';
+export * from './nest-logger';
+export * from './leader-lease';

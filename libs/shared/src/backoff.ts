@@ -1,0 +1,8 @@
+/**
+ * Exponential backoff with full jitter: attempt n (0-based) waits a random time in
+ * [0, min(max, base * 2^n)].
+ */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+  return Math.floor(random() * ceiling);
+}

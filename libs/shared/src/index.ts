@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './validation';
+export * from './logger';
+export * from './env';
+export * from './backoff';
