@@ -24,6 +24,8 @@ export class StaticSource implements OnApplicationBootstrap, OnApplicationShutdo
   private stopped = false;
   /** Number of successful applies; lets tests and /readyz observe reloads. */
   applied = 0;
+  /** Number of file versions refused (invalid); the last good state stayed. */
+  rejected = 0;
 
   constructor(
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
@@ -67,6 +69,7 @@ export class StaticSource implements OnApplicationBootstrap, OnApplicationShutdo
       this.applied++;
       this.log.info({ services: entries.services.length }, 'static file applied');
     } catch (err) {
+      this.rejected++;
       this.log.error({ err: isWeftError(err) ? err.message : err }, 'static file rejected; keeping the last good state');
     }
   }
