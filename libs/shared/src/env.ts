@@ -40,7 +40,11 @@ export function readEnv<T extends Record<string, EnvVar<z.ZodType>>>(
 /** Describes variables for `--help` output and docs. */
 export function describeEnv(vars: Record<string, EnvVar<z.ZodType>>): string {
   return Object.values(vars)
-    .map((v) => `  ${v.name.padEnd(34)} ${v.description}`)
+    .map((v) => {
+      const d = v.schema.safeParse(undefined);
+      const def = d.success && d.data !== undefined && !/TOKEN|PASSWORD|SECRET/.test(v.name) ? ` (default ${String(d.data)})` : '';
+      return `  ${v.name.padEnd(34)} ${v.description}${def}`;
+    })
     .join('\n');
 }
 
