@@ -63,6 +63,11 @@ export default [
     rules: { 'no-console': 'off' },
   },
   {
+    // Tooling files outside any project's sources (jest preset, the servers script) are shared by path.
+    files: ['**/jest.config.cjs', '**/bench/**'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     files: ['**/*.cjs', 'apps/*/bin/**'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -46,8 +46,8 @@ export async function startProcess(o: StartProcessOptions): Promise<{ proc: Test
       // not JSON: kept in raw for diagnostics
     }
   };
-  createInterface({ input: child.stdout! }).on('line', take);
-  createInterface({ input: child.stderr! }).on('line', take);
+  if (child.stdout !== null) createInterface({ input: child.stdout }).on('line', take);
+  if (child.stderr !== null) createInterface({ input: child.stderr }).on('line', take);
   const proc: TestProcess = {
     name: o.name,
     child,

@@ -6,18 +6,16 @@ import { PinoNestLogger } from '@weft/data-access';
 import type { Logger } from '@weft/shared';
 import type { RegistryConfig } from '../config/registry.config';
 import { RegistryModule } from './registry.module';
+import { GRPC_PORT_SOURCE, type GrpcPortSource } from './tokens';
 
 export interface RunningRegistry {
   readonly app: NestFastifyApplication;
   readonly httpPort: number;
-  /** Port of the gRPC server, once its edge is wired; 0 when none. */
+  /** Port of the gRPC server. */
   readonly grpcPort: number;
   close(): Promise<void>;
 }
 
-/** Port the gRPC edge listens on, read from the app if the edge is present. */
-export type GrpcPortSource = { readonly port: number };
-export const GRPC_PORT_SOURCE = Symbol('GRPC_PORT_SOURCE');
 
 /** Starts one registry replica: REST on config.host:httpPort, plus every component of the module. */
 export async function startRegistry(config: RegistryConfig, logger: Logger): Promise<RunningRegistry> {
@@ -28,12 +26,7 @@ export async function startRegistry(config: RegistryConfig, logger: Logger): Pro
   );
   await app.listen(config.httpPort, config.host);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
-  let grpcPort = 0;
-  try {
-    grpcPort = app.get<GrpcPortSource>(GRPC_PORT_SOURCE, { strict: false }).port;
-  } catch {
-    grpcPort = 0;
-  }
+  const grpcPort = app.get<GrpcPortSource>(GRPC_PORT_SOURCE, { strict: false }).port;
   logger.info({ httpPort, grpcPort, host: config.host, replica: config.replicaId }, 'registry ready');
   return { app, httpPort, grpcPort, close: () => app.close() };
 }

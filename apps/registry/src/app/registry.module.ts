@@ -11,8 +11,14 @@ import { RegistryMetrics } from '../registry/registry.metrics';
 import { TtlSweeper } from '../sweeper/ttl-sweeper';
 import { OpsController } from '../ops/ops.controller';
 import { Readiness } from './readiness';
-import { LOGGER } from './tokens';
+import { GRPC_PORT_SOURCE, LOGGER } from './tokens';
 // edges and components: one import line each
+import { Membership } from '../health/membership';
+import { HealthChecker } from '../health/health-checker';
+import { GrpcRegistryServer } from '../grpc/grpc.server';
+import { watchHubProvider } from '../watch/watch-hub.provider';
+import { REST_CONTROLLERS, REST_PROVIDERS } from '../http/rest-edge';
+import { NatsRpcServer } from '../nats/nats-rpc.server';
 import { StaticSource } from '../static/static-source';
 
 /** Composition root of a registry replica. */
@@ -31,6 +37,7 @@ export class RegistryModule {
       controllers: [
         OpsController,
         // controllers: one line each
+        ...REST_CONTROLLERS,
       ],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
@@ -57,6 +64,13 @@ export class RegistryModule {
         TtlSweeper,
         StaticSource,
         // providers: one line each
+        Membership,
+        HealthChecker,
+        watchHubProvider,
+        GrpcRegistryServer,
+        { provide: GRPC_PORT_SOURCE, useExisting: GrpcRegistryServer },
+        ...REST_PROVIDERS,
+        NatsRpcServer,
       ],
     };
   }

@@ -81,7 +81,7 @@ export class RegistryService {
   async listInstances(req: ListInstancesRequest): Promise<{ revision: number; instances: Instance[] }> {
     const selector = parseLabelSelector(req.selector);
     const snap = await this.store.instances(req.namespace, req.service);
-    if (snap.revision === 0) throw notFound(`service ${req.namespace}/${req.service} not found`);
+    if (snap === null) throw notFound(`service ${req.namespace}/${req.service} not found`);
     const instances = snap.instances.filter(
       (i) => matchesSelector(selector, i.labels) && (!req.healthyOnly || i.status === 'healthy'),
     );

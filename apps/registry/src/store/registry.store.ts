@@ -212,12 +212,18 @@ export class RegistryStore {
     return out;
   }
 
-  /** A consistent snapshot of a service's instances and its revision. */
-  async instances(ns: string, svc: string): Promise<{ revision: number; instances: Instance[] }> {
-    const res = await this.r.multi().hvals(this.k('inst', ns, svc)).get(this.k('rev', ns, svc)).exec();
-    const vals = (res?.[0]?.[1] as string[] | undefined) ?? [];
+  /** A consistent snapshot of a service's instances and its revision; null when the service does not exist. */
+  async instances(ns: string, svc: string): Promise<{ revision: number; instances: Instance[] } | null> {
+    const res = await this.r
+      .multi()
+      .exists(this.k('svc', ns, svc))
+      .hvals(this.k('inst', ns, svc))
+      .get(this.k('rev', ns, svc))
+      .exec();
+    if (res?.[0]?.[1] !== 1) return null;
+    const vals = (res[1]?.[1] as string[] | undefined) ?? [];
     const instances = vals.map(toInstance).sort((a, b) => a.id.localeCompare(b.id));
-    return { revision: Number((res?.[1]?.[1] as string | null) ?? 0), instances };
+    return { revision: Number((res[2]?.[1] as string | null) ?? 0), instances };
   }
 
   async getInstance(ns: string, svc: string, id: string): Promise<Instance | null> {
