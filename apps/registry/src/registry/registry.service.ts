@@ -30,14 +30,15 @@ export class RegistryService {
 
   async upsertService(spec: ServiceSpec, source: Source = 'api'): Promise<Service> {
     const full: ServiceSpec = spec.hosts.length > 0 ? spec : { ...spec, hosts: defaultHosts(spec.namespace, spec.name) };
-    const { changed, service } = await this.store.upsertService(full, source);
+    const { changed, service, instanceChanges } = await this.store.upsertService(full, source);
     if (changed) {
       this.emit(
         { type: 'service.upserted', namespace: spec.namespace, service: spec.name, revision: service.revision, instance: null, serviceState: service },
         source,
       );
     }
-    return service;
+    for (const c of instanceChanges) this.emit(c, 'health-check-config');
+    return instanceChanges.length > 0 ? { ...service, revision: instanceChanges[instanceChanges.length - 1].revision } : service;
   }
 
   async deleteService(ref: ServiceRef, source: Source = 'api'): Promise<void> {

@@ -21,8 +21,12 @@ local function status_of(i)
 end
 `;
 
-/** KEYS: svc, svcs, rev · ARGV: member, specJson, source → {changed(0|1), revision, createdAt, updatedAt} */
-export const UPSERT_SERVICE = `${NOW}
+/**
+ * KEYS: svc, svcs, rev, inst · ARGV: member, specJson, source
+ * → {changed(0|1), revision, createdAt, updatedAt, then (revision, instanceJson) per instance whose
+ * probe state changed because the health check was added (→ unknown) or removed (→ none)}
+ */
+export const UPSERT_SERVICE = `${NOW}${STATUS}
 local cur = redis.call('HMGET', KEYS[1], 'spec', 'source', 'createdAt', 'updatedAt')
 if cur[2] and cur[2] ~= ARGV[3] then
   return redis.error_reply('WEFT_CONFLICT service is managed by source ' .. cur[2])
@@ -30,12 +34,33 @@ end
 if cur[1] == ARGV[2] then
   return {0, tonumber(redis.call('GET', KEYS[3]) or '0'), tonumber(cur[3]), tonumber(cur[4])}
 end
+local function has_hc(json)
+  if not json then return false end
+  local hc = cjson.decode(json).healthCheck
+  return hc ~= nil and hc ~= cjson.null
+end
 local created = now
 if cur[3] then created = tonumber(cur[3]) end
 redis.call('HSET', KEYS[1], 'spec', ARGV[2], 'source', ARGV[3], 'createdAt', created, 'updatedAt', now)
 redis.call('SADD', KEYS[2], ARGV[1])
-local rev = redis.call('INCR', KEYS[3])
-return {1, rev, created, now}
+local out = {1, redis.call('INCR', KEYS[3]), created, now}
+local new_hc = has_hc(ARGV[2])
+if cur[1] and has_hc(cur[1]) ~= new_hc then
+  local all = redis.call('HGETALL', KEYS[4])
+  for idx = 1, #all, 2 do
+    local i = cjson.decode(all[idx + 1])
+    if (new_hc and i.probe == 'none') or ((not new_hc) and i.probe ~= 'none') then
+      if new_hc then i.probe = 'unknown' else i.probe = 'none' end
+      i.status = status_of(i)
+      i.updatedAt = now
+      local json = cjson.encode(i)
+      redis.call('HSET', KEYS[4], all[idx], json)
+      table.insert(out, redis.call('INCR', KEYS[3]))
+      table.insert(out, json)
+    end
+  end
+end
+return out
 `;
 
 /** KEYS: svc, svcs, rev, inst, ttl · ARGV: member, source → revision */

@@ -46,7 +46,7 @@ interface ScriptedRedis {
 }
 
 const SCRIPTS: [keyof ScriptedRedis, number, string][] = [
-  ['weftUpsertService', 3, UPSERT_SERVICE],
+  ['weftUpsertService', 4, UPSERT_SERVICE],
   ['weftDeleteService', 5, DELETE_SERVICE],
   ['weftRegister', 4, REGISTER],
   ['weftDeregister', 3, DEREGISTER],
@@ -97,13 +97,32 @@ export class RegistryStore {
     return `${this.prefix}ttl`;
   }
 
-  async upsertService(spec: ServiceSpec, source: Source): Promise<{ changed: boolean; service: Service }> {
+  /**
+   * Creates or replaces a service. `instanceChanges` lists the instances whose probe state followed a
+   * health check being added or removed, each with its own revision after the service's.
+   */
+  async upsertService(
+    spec: ServiceSpec,
+    source: Source,
+  ): Promise<{ changed: boolean; service: Service; instanceChanges: StoreChange[] }> {
     const { namespace: ns, name } = spec;
     const res = (await this.r
-      .weftUpsertService(this.k('svc', ns, name), this.svcsKey, this.k('rev', ns, name), `${ns}/${name}`, canonicalJson(spec), source)
-      .catch((e: unknown) => mapScriptError(e, `service ${ns}/${name}`))) as number[];
-    const [changed, revision, createdAt, updatedAt] = res;
-    return { changed: changed === 1, service: { ...spec, source, revision, createdAt, updatedAt } };
+      .weftUpsertService(
+        this.k('svc', ns, name),
+        this.svcsKey,
+        this.k('rev', ns, name),
+        this.k('inst', ns, name),
+        `${ns}/${name}`,
+        canonicalJson(spec),
+        source,
+      )
+      .catch((e: unknown) => mapScriptError(e, `service ${ns}/${name}`))) as (number | string)[];
+    const [changed, revision, createdAt, updatedAt] = res.slice(0, 4).map(Number);
+    const instanceChanges: StoreChange[] = [];
+    for (let i = 4; i < res.length; i += 2) {
+      instanceChanges.push(this.change('instance.health', ns, name, Number(res[i]), String(res[i + 1])));
+    }
+    return { changed: changed === 1, service: { ...spec, source, revision, createdAt, updatedAt }, instanceChanges };
   }
 
   async deleteService(ns: string, name: string, source: Source): Promise<number> {

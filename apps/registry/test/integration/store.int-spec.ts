@@ -69,3 +69,33 @@ describe('registry store and service layer (real Redis + NATS)', () => {
     expect(ttlEvents).toEqual(['instance.registered', 'instance.health', 'instance.expired']);
   });
 });
+
+describe('changing a service health check', () => {
+  let infra: TestInfra;
+  let svc: RegistryService;
+  beforeAll(async () => {
+    infra = await createTestInfra('store-hc');
+    svc = new RegistryService(
+      new RegistryStore(infra.redis, infra.redisPrefix),
+      new EventPublisher(infra.nats, infra.subjectPrefix, silentLogger),
+      new RegistryMetrics(),
+      silentLogger,
+    );
+  });
+  afterAll(() => infra.close());
+
+  it('puts existing instances under the check when added, and frees them when removed', async () => {
+    const base = { namespace: 'default', name: 'hc', ports: [{ name: 'http', number: 80, protocol: 'http' }] };
+    await svc.upsertService(serviceSpec.parse(base));
+    await svc.register({ namespace: 'default', service: 'hc', instance: instanceSpec.parse({ id: 'x', address: '10.0.0.1' }) });
+    const withCheck = await svc.upsertService(serviceSpec.parse({ ...base, healthCheck: { type: 'tcp' } }));
+    const list = async () => (await svc.listInstances({ namespace: 'default', service: 'hc', selector: '', healthyOnly: false }));
+    expect((await list()).instances[0].probe).toBe('unknown');
+    expect(withCheck.revision).toBe((await list()).revision);
+    const x = (await list()).instances[0];
+    await svc.recordProbe(x, 'failing');
+    expect((await list()).instances[0].status).toBe('unhealthy');
+    await svc.upsertService(serviceSpec.parse(base));
+    expect((await list()).instances[0]).toMatchObject({ probe: 'none', status: 'healthy' });
+  });
+});

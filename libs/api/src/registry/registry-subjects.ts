@@ -3,6 +3,8 @@ export const REGISTRY_RPC_PREFIX = 'weft.registry.rpc';
 export const REGISTRY_RPC_QUEUE = 'weft-registry';
 export const REGISTRY_EVENTS_PREFIX = 'weft.registry.events';
 export const REGISTRY_EVENTS_ALL = `${REGISTRY_EVENTS_PREFIX}.>`;
+/** Replica join/leave announcements (payload `{replica, event: 'join' | 'leave'}`). */
+export const REGISTRY_MEMBERS_SUBJECT = 'weft.registry.members';
 
 export const REGISTRY_RPC_METHODS = [
   'upsertService',
