@@ -59,10 +59,8 @@ export class RegistryService {
     return this.store.listServices(namespace);
   }
 
+  /** Registers or replaces an instance; the store refuses unknown services and unknown port names. */
   async register(req: RegisterRequest, source: Source = 'api'): Promise<Instance> {
-    const svc = await this.store.getService(req.namespace, req.service);
-    if (svc === null) throw notFound(`service ${req.namespace}/${req.service} not found: create it before registering instances`);
-    checkPortNames(svc, req);
     const change = await this.store.register(req.namespace, req.service, req.instance, source);
     if (change.revision !== 0) this.emit(change, source);
     return change.instance as Instance;
@@ -111,13 +109,4 @@ export class RegistryService {
 
 function notFound(message: string): WeftError {
   return new WeftError('WEFT_ERR_REGISTRY_NOT_FOUND', 'not-found', message);
-}
-
-function checkPortNames(svc: Service, req: RegisterRequest): void {
-  const names = new Set(svc.ports.map((p) => p.name));
-  const unknown = Object.keys(req.instance.ports).filter((n) => !names.has(n));
-  if (unknown.length === 0) return;
-  throw new WeftError('WEFT_ERR_API_INVALID_ARGUMENT', 'invalid-argument', `invalid instance: instance.ports.${unknown[0]}: not a port of service ${svc.namespace}/${svc.name} (ports: ${[...names].join(', ')})`, {
-    issues: unknown.map((n) => ({ path: `instance.ports.${n}`, message: `not a port of service ${svc.namespace}/${svc.name}` })),
-  });
 }

@@ -83,8 +83,16 @@ return redis.call('INCR', KEYS[3])
 export const REGISTER = `${NOW}${STATUS}
 local spec = redis.call('HGET', KEYS[1], 'spec')
 if not spec then return redis.error_reply('WEFT_NOT_FOUND service not found') end
-local hc = cjson.decode(spec).healthCheck
+local svc = cjson.decode(spec)
+local hc = svc.healthCheck
 local i = cjson.decode(ARGV[3])
+local names = {}
+for _, p in ipairs(svc.ports) do names[p.name] = true end
+for name, _ in pairs(i.ports) do
+  if not names[name] then
+    return redis.error_reply('WEFT_INVALID instance.ports.' .. name .. ': not a port of the service')
+  end
+end
 local old_json = redis.call('HGET', KEYS[2], ARGV[2])
 local typ = 'instance.registered'
 i.probe = 'none'

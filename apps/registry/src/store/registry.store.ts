@@ -55,10 +55,16 @@ const SCRIPTS: [keyof ScriptedRedis, number, string][] = [
   ['weftSweep', 1, SWEEP],
 ];
 
-/** Maps `WEFT_NOT_FOUND …` / `WEFT_CONFLICT …` script errors to typed errors. */
+/** Maps `WEFT_NOT_FOUND …` / `WEFT_CONFLICT …` / `WEFT_INVALID <field>: …` script errors to typed errors. */
 function mapScriptError(err: unknown, what: string): never {
   if (err instanceof ReplyError || err instanceof Error) {
     const message = (err as Error).message;
+    const invalid = /WEFT_INVALID (\S+): (.*)$/.exec(message);
+    if (invalid !== null) {
+      throw new WeftError('WEFT_ERR_API_INVALID_ARGUMENT', 'invalid-argument', `invalid ${what}: ${invalid[1]}: ${invalid[2]}`, {
+        issues: [{ path: invalid[1], message: invalid[2] }],
+      });
+    }
     const m = /WEFT_(NOT_FOUND|CONFLICT) (.*)$/.exec(message);
     if (m !== null && m[1] === 'NOT_FOUND') {
       throw new WeftError('WEFT_ERR_REGISTRY_NOT_FOUND', 'not-found', `${what}: ${m[2]}`);

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { registryEvent, type RegistryEvent } from '@weft/api';
+import { loadRegistryGrpc } from '../../src/grpc/registry-grpc.definition';
 import { Collector, createTestInfra, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
 
 /**
@@ -19,6 +21,15 @@ interface Replica {
   readonly id: string;
   readonly proc: TestProcess;
   readonly base: string;
+  readonly grpcAddress: string;
+}
+
+interface WatchEvent {
+  type: string;
+  service: string;
+  revision: number;
+  instances: { spec: { id: string } }[];
+  instance: { spec: { id: string } } | null;
 }
 
 /** A target instance: a real HTTP server recording which replica probed it. */
@@ -55,6 +66,9 @@ describe('two registry replicas, one killed mid-flight (end to end)', () => {
   const targets: Target[] = [];
   const events = new Collector<RegistryEvent>();
   let heartbeats: NodeJS.Timeout | null = null;
+  let watchClient: grpc.Client | null = null;
+  let watchCall: grpc.ClientReadableStream<WatchEvent> | null = null;
+  const watched = new Collector<WatchEvent>();
 
   async function startReplica(id: string): Promise<Replica> {
     const { proc, readyLog } = await startProcess({
@@ -76,7 +90,12 @@ describe('two registry replicas, one killed mid-flight (end to end)', () => {
       },
       ready: (l) => l['msg'] === 'registry ready',
     });
-    return { id, proc, base: `http://127.0.0.1:${String(readyLog['httpPort'])}` };
+    return {
+      id,
+      proc,
+      base: `http://127.0.0.1:${String(readyLog['httpPort'])}`,
+      grpcAddress: `127.0.0.1:${String(readyLog['grpcPort'])}`,
+    };
   }
 
   const instances = async (r: Replica) =>
@@ -102,6 +121,8 @@ describe('two registry replicas, one killed mid-flight (end to end)', () => {
 
   afterAll(async () => {
     if (heartbeats !== null) clearInterval(heartbeats);
+    watchCall?.cancel();
+    watchClient?.close();
     await Promise.all(replicas.map((r) => r.proc.kill('SIGKILL')));
     await Promise.all(targets.map((t) => new Promise((r) => t.server.close(r))));
     await infra.close();
@@ -109,6 +130,13 @@ describe('two registry replicas, one killed mid-flight (end to end)', () => {
 
   it('registers through one replica and reads through the other', async () => {
     const [a, b] = replicas;
+    // A gRPC Watch on replica B of a service that does not exist yet: an empty snapshot, then changes.
+    const { Client } = loadRegistryGrpc();
+    watchClient = new Client(b.grpcAddress, grpc.credentials.createInsecure());
+    watchCall = (watchClient as unknown as { Watch(r: object): grpc.ClientReadableStream<WatchEvent> }).Watch({ namespace: NS, service: SVC });
+    watchCall.on('data', watched.push);
+    watchCall.on('error', () => undefined);
+    await watched.count(1, { what: 'the initial snapshot' });
     const svc = await call(a.base, 'PUT', `/v1/namespaces/${NS}/services/${SVC}`, {
       ports: [{ name: 'http', number: 8080, protocol: 'http' }],
       healthCheck: { type: 'http', path: '/healthz', intervalSeconds: PROBE_INTERVAL_S, timeoutSeconds: 0.25, healthyThreshold: 1, unhealthyThreshold: 2 },
@@ -142,6 +170,14 @@ describe('two registry replicas, one killed mid-flight (end to end)', () => {
         graceSeconds: 0.5,
       });
     }
+    // Through the watch on B: the snapshot, then every change in revision order without a gap
+    // (probe verdicts of the health checker may interleave with the registrations).
+    const w = await watched.until((es) => es.filter((e) => e.type === 'instance.registered').length >= 6, { what: 'watched registrations' });
+    expect(w[0].type).toBe('snapshot');
+    expect(w.slice(1).map((e) => e.revision)).toEqual(w.slice(1).map((_, i) => i + 1));
+    expect(w[1].type).toBe('service.upserted');
+    const registered = w.filter((e) => e.type === 'instance.registered').map((e) => e.instance?.spec.id);
+    expect(registered).toEqual(targets.map((_, i) => `live-${i}`));
     const fromB = await instances(b);
     expect(fromB.instances.map((i) => i.id)).toEqual(['live-0', 'live-1', 'live-2', 'live-3', 'live-4', 'live-5']);
     const v2 = (await call(b.base, 'GET', `/v1/namespaces/${NS}/services/${SVC}/instances?selector=version%3Dv2`)).json as {
