@@ -1,0 +1,2 @@
+export * from './model/config-model';
+export * from './lb/types';

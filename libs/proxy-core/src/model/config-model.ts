@@ -1,0 +1,289 @@
+/**
+ * The proxy's internal configuration model: what Envoy v3 resources (from the static bootstrap or,
+ * later, xDS) are translated into once, validated, and frozen. The data path reads only these types.
+ * Durations are milliseconds; `null` means "not set / disabled".
+ */
+
+export type HealthStatus = 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED' | 'UNKNOWN';
+
+export interface Locality {
+  readonly region: string;
+  readonly zone: string;
+  readonly subZone: string;
+}
+
+export interface EndpointModel {
+  readonly address: string;
+  readonly port: number;
+  /** load_balancing_weight of the endpoint (default 1) times nothing else. */
+  readonly weight: number;
+  readonly health: HealthStatus;
+  readonly locality: Locality;
+  /** Weight of the endpoint's locality (locality_weighted_lb_config), 1 when absent. */
+  readonly localityWeight: number;
+  readonly priority: number;
+}
+
+export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'RING_HASH' | 'MAGLEV' | 'PEAK_EWMA';
+
+export interface CircuitBreakersModel {
+  readonly maxConnections: number;
+  readonly maxPendingRequests: number;
+  readonly maxRequests: number;
+  readonly maxRetries: number;
+}
+
+export interface OutlierDetectionModel {
+  readonly consecutive5xx: number | null;
+  readonly consecutiveGatewayFailure: number | null;
+  readonly intervalMs: number;
+  readonly baseEjectionTimeMs: number;
+  readonly maxEjectionTimeMs: number;
+  readonly maxEjectionPercent: number;
+  readonly enforcingConsecutive5xx: number;
+  readonly enforcingConsecutiveGatewayFailure: number;
+}
+
+export interface RetryBudgetModel {
+  /** Share of active requests that may be retries (0..1). */
+  readonly budgetPercent: number;
+  readonly minRetryConcurrency: number;
+}
+
+export interface ClusterModel {
+  readonly name: string;
+  readonly connectTimeoutMs: number;
+  readonly lbPolicy: LbPolicy;
+  /** LEAST_REQUEST / PEAK_EWMA: number of random choices (P2C = 2). */
+  readonly choiceCount: number;
+  readonly ringHash: { readonly minimumRingSize: number; readonly maximumRingSize: number };
+  readonly maglevTableSize: number;
+  /** Upstream protocol: http1, or http2 (h2c prior knowledge; needed for gRPC). */
+  readonly protocol: 'http1' | 'http2';
+  readonly endpoints: readonly EndpointModel[];
+  readonly circuitBreakers: CircuitBreakersModel;
+  readonly retryBudget: RetryBudgetModel | null;
+  readonly outlierDetection: OutlierDetectionModel | null;
+  /** Idle upstream connection timeout (common_http_protocol_options.idle_timeout). */
+  readonly idleTimeoutMs: number | null;
+  readonly maxRequestsPerConnection: number | null;
+}
+
+export type StringMatchKind = 'exact' | 'prefix' | 'suffix' | 'contains' | 'regex';
+
+export interface StringMatcherModel {
+  readonly kind: StringMatchKind;
+  readonly value: string;
+  readonly ignoreCase: boolean;
+}
+
+export interface HeaderMatcherModel {
+  /** Lower-case header name; `:method`, `:authority`, `:path`, `:scheme` address pseudo-headers. */
+  readonly name: string;
+  /** null: present_match (true) — the header must be present. */
+  readonly match: StringMatcherModel | null;
+  /** present_match: false → must be absent. */
+  readonly presentMatch: boolean;
+  readonly invert: boolean;
+  readonly treatMissingAsEmpty: boolean;
+}
+
+export interface QueryParameterMatcherModel {
+  readonly name: string;
+  /** null: present_match. */
+  readonly match: StringMatcherModel | null;
+}
+
+export interface RouteMatchModel {
+  readonly path:
+    | { readonly kind: 'prefix'; readonly value: string }
+    | { readonly kind: 'path'; readonly value: string }
+    | { readonly kind: 'safe_regex'; readonly value: string }
+    | { readonly kind: 'path_separated_prefix'; readonly value: string };
+  readonly caseSensitive: boolean;
+  readonly headers: readonly HeaderMatcherModel[];
+  readonly queryParameters: readonly QueryParameterMatcherModel[];
+  /** match.grpc: only requests with content-type application/grpc*. */
+  readonly grpc: boolean;
+}
+
+export interface HeaderValueOption {
+  readonly name: string;
+  readonly value: string;
+  /** APPEND_IF_EXISTS_OR_ADD (true) or OVERWRITE_IF_EXISTS_OR_ADD (false). */
+  readonly append: boolean;
+}
+
+export interface HeaderMutationsModel {
+  readonly requestHeadersToAdd: readonly HeaderValueOption[];
+  readonly requestHeadersToRemove: readonly string[];
+  readonly responseHeadersToAdd: readonly HeaderValueOption[];
+  readonly responseHeadersToRemove: readonly string[];
+}
+
+export interface RetryPolicyModel {
+  /** Envoy retry_on conditions: 5xx, gateway-error, reset, connect-failure, refused-stream, retriable-4xx,
+   *  retriable-status-codes, and gRPC: cancelled, deadline-exceeded, internal, resource-exhausted, unavailable. */
+  readonly retryOn: ReadonlySet<string>;
+  readonly numRetries: number;
+  readonly perTryTimeoutMs: number | null;
+  readonly retriableStatusCodes: readonly number[];
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  /** retry_host_predicate envoy.retry_host_predicates.previous_hosts */
+  readonly previousHosts: boolean;
+  readonly hostSelectionRetryMaxAttempts: number;
+}
+
+export type HashPolicyModel =
+  | { readonly kind: 'header'; readonly name: string; readonly terminal: boolean }
+  | { readonly kind: 'cookie'; readonly name: string; readonly terminal: boolean }
+  | { readonly kind: 'source_ip'; readonly terminal: boolean }
+  | { readonly kind: 'query_parameter'; readonly name: string; readonly terminal: boolean };
+
+export interface MirrorPolicyModel {
+  readonly cluster: string;
+  /** Fraction of requests mirrored, 0..1. */
+  readonly fraction: number;
+}
+
+export interface WeightedClusterModel {
+  readonly name: string;
+  readonly weight: number;
+  readonly mutations: HeaderMutationsModel;
+}
+
+export interface ForwardActionModel {
+  readonly kind: 'route';
+  /** One entry with weight 1 for `cluster`; several for `weighted_clusters`. */
+  readonly clusters: readonly WeightedClusterModel[];
+  readonly totalWeight: number;
+  readonly prefixRewrite: string | null;
+  readonly regexRewrite: { readonly pattern: string; readonly substitution: string } | null;
+  readonly hostRewriteLiteral: string | null;
+  readonly timeoutMs: number | null;
+  readonly idleTimeoutMs: number | null;
+  readonly retryPolicy: RetryPolicyModel | null;
+  readonly mirrors: readonly MirrorPolicyModel[];
+  readonly hashPolicy: readonly HashPolicyModel[];
+  readonly upgradeWebsocket: boolean | null;
+}
+
+export interface RedirectActionModel {
+  readonly kind: 'redirect';
+  readonly schemeRedirect: string | null;
+  readonly hostRedirect: string | null;
+  readonly portRedirect: number | null;
+  readonly pathRedirect: string | null;
+  readonly prefixRewrite: string | null;
+  /** 301, 302, 303, 307 or 308. */
+  readonly responseCode: number;
+  readonly stripQuery: boolean;
+}
+
+export interface DirectResponseActionModel {
+  readonly kind: 'direct_response';
+  readonly status: number;
+  readonly body: string | null;
+}
+
+export type RouteActionModel = ForwardActionModel | RedirectActionModel | DirectResponseActionModel;
+
+export interface FaultModel {
+  readonly delay: { readonly fixedDelayMs: number; readonly fraction: number } | null;
+  readonly abort: { readonly httpStatus: number | null; readonly grpcStatus: number | null; readonly fraction: number } | null;
+}
+
+export interface LocalRateLimitModel {
+  readonly maxTokens: number;
+  readonly tokensPerFill: number;
+  readonly fillIntervalMs: number;
+  /** filter_enabled / filter_enforced fractions (0..1); default 1. */
+  readonly enabledFraction: number;
+  readonly enforcedFraction: number;
+  readonly responseHeadersToAdd: readonly HeaderValueOption[];
+}
+
+/** Per-route overrides of HTTP filters (typed_per_filter_config), keyed by filter kind. */
+export interface PerFilterConfigModel {
+  readonly fault: FaultModel | null;
+  readonly localRateLimit: LocalRateLimitModel | null;
+}
+
+export interface RouteModel {
+  readonly name: string;
+  readonly match: RouteMatchModel;
+  readonly action: RouteActionModel;
+  readonly mutations: HeaderMutationsModel;
+  readonly perFilter: PerFilterConfigModel;
+}
+
+export interface VirtualHostModel {
+  readonly name: string;
+  /** Envoy domain forms: exact, `*.suffix`, `prefix.*`, `*`; may include a port. */
+  readonly domains: readonly string[];
+  readonly routes: readonly RouteModel[];
+  readonly mutations: HeaderMutationsModel;
+  readonly retryPolicy: RetryPolicyModel | null;
+  readonly perFilter: PerFilterConfigModel;
+}
+
+export interface RouteConfigModel {
+  readonly name: string;
+  readonly virtualHosts: readonly VirtualHostModel[];
+  readonly mutations: HeaderMutationsModel;
+}
+
+export type HttpFilterModel =
+  | { readonly kind: 'fault'; readonly name: string; readonly config: FaultModel }
+  | { readonly kind: 'local_ratelimit'; readonly name: string; readonly config: LocalRateLimitModel | null }
+  | { readonly kind: 'router'; readonly name: string };
+
+export interface HttpConnectionManagerModel {
+  readonly statPrefix: string;
+  /** Inline route_config (bootstrap) or the RDS name (xDS, later). */
+  readonly routeConfig: RouteConfigModel | null;
+  readonly rdsRouteConfigName: string | null;
+  readonly httpFilters: readonly HttpFilterModel[];
+  readonly codecType: 'AUTO' | 'HTTP1' | 'HTTP2';
+  readonly streamIdleTimeoutMs: number | null;
+  readonly requestTimeoutMs: number | null;
+  /** common_http_protocol_options.idle_timeout (downstream connection idle). */
+  readonly idleTimeoutMs: number | null;
+  readonly maxRequestHeadersKb: number;
+  readonly upgradeWebsocket: boolean;
+  readonly generateRequestId: boolean;
+  /** traffic_direction of the listener. */
+  readonly direction: 'INBOUND' | 'OUTBOUND' | 'UNSPECIFIED';
+}
+
+export interface TcpProxyModel {
+  readonly statPrefix: string;
+  readonly cluster: string;
+  readonly idleTimeoutMs: number | null;
+}
+
+export interface ListenerModel {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly direction: 'INBOUND' | 'OUTBOUND' | 'UNSPECIFIED';
+  /** Exactly one of http / tcp. */
+  readonly http: HttpConnectionManagerModel | null;
+  readonly tcp: TcpProxyModel | null;
+}
+
+export interface AdminModel {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** One immutable configuration snapshot: swapped as a whole, never mutated. */
+export interface ConfigSnapshot {
+  readonly version: string;
+  readonly listeners: readonly ListenerModel[];
+  readonly clusters: ReadonlyMap<string, ClusterModel>;
+  readonly admin: AdminModel | null;
+  /** node.id / node.cluster of the bootstrap (service identity in metrics). */
+  readonly node: { readonly id: string; readonly cluster: string };
+}
