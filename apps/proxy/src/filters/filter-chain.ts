@@ -1,0 +1,43 @@
+import type { HttpFilterModel } from '@weft/proxy-core';
+import type { LocalReply } from '../errors/rescue';
+import type { RequestContext } from '../listener/request-context';
+import { FaultFilter } from './fault/fault.filter';
+import { LocalRateLimitFilter } from './ratelimit/local-ratelimit.filter';
+import type { HttpFilter, RouteFilterConfig } from './filter';
+
+/** The HTTP filters of a connection manager, built once per config (router excluded: it is the end). */
+export function buildFilterChain(models: readonly HttpFilterModel[]): readonly HttpFilter[] {
+  const out: HttpFilter[] = [];
+  for (const m of models) {
+    if (m.kind === 'fault') out.push(new FaultFilter(m.config));
+    else if (m.kind === 'local_ratelimit') out.push(new LocalRateLimitFilter(m.config));
+  }
+  return out;
+}
+
+/**
+ * Runs the chain from `start`; calls `next` when every filter continued, or `reply` with the first
+ * local reply. A flat loop; only a filter that returns a promise (a delay) suspends it.
+ */
+export function runFilters(
+  filters: readonly HttpFilter[],
+  start: number,
+  ctx: RequestContext,
+  perRoute: RouteFilterConfig,
+  next: () => void,
+  reply: (r: LocalReply) => void,
+): void {
+  for (let i = start; i < filters.length; i++) {
+    const r = filters[i].decode(ctx, perRoute);
+    if (r === null) continue;
+    if (r instanceof Promise) {
+      r.then(
+        (v) => (v === null ? runFilters(filters, i + 1, ctx, perRoute, next, reply) : reply(v)),
+        () => reply({ status: 503, flag: 'LR', reason: 'WEFT_ERR_PROXY_FILTER: filter failed', body: 'local reset\n', grpcStatus: 14, headers: [] }),
+      );
+      return;
+    }
+    return reply(r);
+  }
+  next();
+}

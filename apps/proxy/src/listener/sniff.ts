@@ -1,0 +1,22 @@
+import type { Socket } from 'node:net';
+
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+/**
+ * Reads the first bytes of a connection to tell HTTP/2 prior knowledge (h2c, gRPC) from HTTP/1.x,
+ * then puts them back so the chosen server parses the connection from its first byte.
+ */
+export function sniffProtocol(socket: Socket, done: (protocol: 'h2' | 'http1') => void): void {
+  let seen: Buffer = Buffer.alloc(0);
+  const onData = (chunk: Buffer): void => {
+    seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+    const n = Math.min(seen.length, H2_PREFACE.length);
+    const isPrefix = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+    if (isPrefix && n < H2_PREFACE.length) return; // need more bytes to decide
+    socket.removeListener('data', onData);
+    socket.pause();
+    socket.unshift(seen);
+    done(isPrefix ? 'h2' : 'http1');
+  };
+  socket.on('data', onData);
+}

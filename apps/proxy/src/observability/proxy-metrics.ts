@@ -1,0 +1,149 @@
+import { Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
+
+/** Istio's standard request metric labels (a subset, same names), so Istio dashboards and Kiali work. */
+const REQUEST_LABELS = [
+  'reporter',
+  'source_workload',
+  'source_workload_namespace',
+  'destination_service',
+  'destination_service_name',
+  'destination_service_namespace',
+  'destination_cluster',
+  'request_protocol',
+  'response_code',
+  'grpc_response_status',
+  'response_flags',
+  'connection_security_policy',
+] as const;
+type RequestLabel = (typeof REQUEST_LABELS)[number];
+
+const TCP_LABELS = [
+  'reporter',
+  'source_workload',
+  'source_workload_namespace',
+  'destination_service',
+  'destination_service_name',
+  'destination_cluster',
+  'connection_security_policy',
+] as const;
+type TcpLabel = (typeof TCP_LABELS)[number];
+
+const DURATION_BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+const BYTES_BUCKETS = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000];
+
+export interface RequestRecord {
+  cluster: string;
+  protocol: string;
+  status: number;
+  grpcStatus: string;
+  flags: string;
+  durationMs: number;
+  requestBytes: number;
+  responseBytes: number;
+}
+
+/**
+ * The proxy's metrics: Istio's standard request/TCP metrics plus upstream cluster stats. Label sets
+ * are resolved once per (cluster, code, flags) and cached, so recording a request is a map lookup and
+ * four observations.
+ */
+export class ProxyMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'istio_requests_total', help: 'Requests processed by the proxy', labelNames: REQUEST_LABELS, registers: [this.registry] });
+  readonly duration = new Histogram({
+    name: 'istio_request_duration_milliseconds',
+    help: 'Request duration',
+    labelNames: REQUEST_LABELS,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly requestBytes = new Histogram({ name: 'istio_request_bytes', help: 'Request body sizes', labelNames: REQUEST_LABELS, buckets: BYTES_BUCKETS, registers: [this.registry] });
+  readonly responseBytes = new Histogram({ name: 'istio_response_bytes', help: 'Response body sizes', labelNames: REQUEST_LABELS, buckets: BYTES_BUCKETS, registers: [this.registry] });
+  readonly tcpOpened = new Counter({ name: 'istio_tcp_connections_opened_total', help: 'TCP connections opened', labelNames: TCP_LABELS, registers: [this.registry] });
+  readonly tcpClosed = new Counter({ name: 'istio_tcp_connections_closed_total', help: 'TCP connections closed', labelNames: TCP_LABELS, registers: [this.registry] });
+  readonly tcpSent = new Counter({ name: 'istio_tcp_sent_bytes_total', help: 'Bytes sent to the downstream of TCP connections', labelNames: TCP_LABELS, registers: [this.registry] });
+  readonly tcpReceived = new Counter({ name: 'istio_tcp_received_bytes_total', help: 'Bytes received from the downstream of TCP connections', labelNames: TCP_LABELS, registers: [this.registry] });
+  readonly upstreamRq = new Counter({
+    name: 'weft_proxy_upstream_rq_total',
+    help: 'Upstream requests by cluster and response class',
+    labelNames: ['cluster_name', 'response_code_class'],
+    registers: [this.registry],
+  });
+  readonly retries = new Counter({ name: 'weft_proxy_upstream_rq_retry_total', help: 'Upstream request retries', labelNames: ['cluster_name'], registers: [this.registry] });
+  readonly overflows = new Counter({
+    name: 'weft_proxy_upstream_overflow_total',
+    help: 'Requests refused by a circuit breaker, by resource',
+    labelNames: ['cluster_name', 'resource'],
+    registers: [this.registry],
+  });
+  readonly ejections = new Counter({ name: 'weft_proxy_outlier_ejections_total', help: 'Hosts ejected by outlier detection', labelNames: ['cluster_name'], registers: [this.registry] });
+  readonly ejected = new Gauge({ name: 'weft_proxy_outlier_ejected_hosts', help: 'Hosts currently ejected', labelNames: ['cluster_name'], registers: [this.registry] });
+  readonly configSwaps = new Counter({ name: 'weft_proxy_config_swaps_total', help: 'Configuration snapshots applied', registers: [this.registry] });
+  readonly configRejections = new Counter({ name: 'weft_proxy_config_rejections_total', help: 'Configuration snapshots rejected', registers: [this.registry] });
+
+  private readonly cache = new Map<string, LabelValues<RequestLabel>>();
+  private readonly tcpCache = new Map<string, LabelValues<TcpLabel>>();
+
+  constructor(
+    private readonly reporter: 'source' | 'destination',
+    private readonly workload: string,
+    private readonly namespace: string,
+  ) {}
+
+  record(r: RequestRecord): void {
+    const key = `${r.cluster}|${r.status}|${r.flags}|${r.grpcStatus}|${r.protocol}`;
+    let labels = this.cache.get(key);
+    if (labels === undefined) {
+      labels = this.requestLabels(r);
+      this.cache.set(key, labels);
+    }
+    this.requests.inc(labels);
+    this.duration.observe(labels, r.durationMs);
+    this.requestBytes.observe(labels, r.requestBytes);
+    this.responseBytes.observe(labels, r.responseBytes);
+  }
+
+  private requestLabels(r: RequestRecord): LabelValues<RequestLabel> {
+    const svc = serviceOf(r.cluster);
+    return {
+      reporter: this.reporter,
+      source_workload: this.workload,
+      source_workload_namespace: this.namespace,
+      destination_service: svc.host,
+      destination_service_name: svc.name,
+      destination_service_namespace: svc.namespace,
+      destination_cluster: r.cluster,
+      request_protocol: r.protocol,
+      response_code: String(r.status),
+      grpc_response_status: r.grpcStatus,
+      response_flags: r.flags === '' ? '-' : r.flags,
+      connection_security_policy: 'none',
+    };
+  }
+
+  tcpLabels(cluster: string): LabelValues<TcpLabel> {
+    let labels = this.tcpCache.get(cluster);
+    if (labels === undefined) {
+      const svc = serviceOf(cluster);
+      labels = {
+        reporter: this.reporter,
+        source_workload: this.workload,
+        source_workload_namespace: this.namespace,
+        destination_service: svc.host,
+        destination_service_name: svc.name,
+        destination_cluster: cluster,
+        connection_security_policy: 'none',
+      };
+      this.tcpCache.set(cluster, labels);
+    }
+    return labels;
+  }
+}
+
+/** `outbound|9080|v1|reviews.default.svc.cluster.local` (Istio cluster names) or a plain name. */
+function serviceOf(cluster: string): { host: string; name: string; namespace: string } {
+  const parts = cluster.split('|');
+  const host = parts.length === 4 ? parts[3] : cluster;
+  const labels = host.split('.');
+  return { host, name: labels[0] ?? host, namespace: labels.length > 1 ? labels[1] : 'unknown' };
+}

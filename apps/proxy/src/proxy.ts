@@ -1,0 +1,225 @@
+import { compileRouteConfig, type ConfigSnapshot, type ListenerModel } from '@weft/proxy-core';
+import type { Logger } from '@weft/shared';
+import { AdminServer, type AdminTarget } from './admin/admin-server';
+import { buildFilterChain } from './filters/filter-chain';
+import { HttpListener } from './listener/http-listener';
+import type { RequestContext } from './listener/request-context';
+import { TcpProxyListener } from './listener/tcp-proxy';
+import { AccessLog } from './observability/access-log';
+import { ProxyMetrics } from './observability/proxy-metrics';
+import { RouteStage, type ActiveHttpConfig, type RouteDeps } from './router/route-stage';
+import { ClusterManager } from './upstream/cluster-manager';
+
+export interface ProxyOptions {
+  readonly logger: Logger;
+  /** Parses and validates a bootstrap text into a snapshot (admin POST /config, SIGHUP). */
+  readonly parseConfig: (yaml: string) => ConfigSnapshot;
+  readonly accessLog: 'stdout' | 'off' | string;
+  readonly workload: string;
+  readonly namespace: string;
+  readonly drainTimeoutMs: number;
+  /** Admin port override (null: the bootstrap's, else none). */
+  readonly adminPort: number | null;
+}
+
+type AnyListener = HttpListener | TcpProxyListener;
+
+/**
+ * The composition root of weft-proxy: listeners, route stages, clusters, admin, metrics, access log.
+ * A config snapshot is compiled completely before anything changes, then swapped in: requests in
+ * flight finish on the stage they started with; removed or moved listeners drain.
+ */
+export class Proxy implements AdminTarget {
+  readonly metrics: ProxyMetrics;
+  private readonly accessLog: AccessLog;
+  private readonly clusters: ClusterManager;
+  private readonly listeners = new Map<string, AnyListener>();
+  private snapshot: ConfigSnapshot | null = null;
+  private admin: AdminServer | null = null;
+  private adminPort = 0;
+  private draining = false;
+  readonly ports = new Map<string, number>();
+  readonly deps: RouteDeps;
+  readonly logger: Logger;
+
+  constructor(private readonly options: ProxyOptions) {
+    this.logger = options.logger;
+    this.metrics = new ProxyMetrics('source', options.workload, options.namespace);
+    this.accessLog = new AccessLog(options.accessLog);
+    this.clusters = new ClusterManager(this.metrics, options.logger.child({ component: 'cluster-manager' }));
+    this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx) };
+  }
+
+  get ready(): boolean {
+    return this.snapshot !== null && !this.draining;
+  }
+
+  get configVersion(): string {
+    return this.snapshot?.version ?? '';
+  }
+
+  get adminListeningPort(): number {
+    return this.adminPort;
+  }
+
+  /** Validates, compiles and swaps in a snapshot; throws (changing nothing) when it does not compile. */
+  async apply(snapshot: ConfigSnapshot): Promise<void> {
+    const stages = this.compile(snapshot);
+    this.clusters.apply(snapshot.clusters);
+    for (const model of snapshot.listeners) await this.applyListener(model, stages.get(model.name) ?? null);
+    for (const [name, l] of this.listeners) {
+      if (snapshot.listeners.some((m) => m.name === name)) continue;
+      this.listeners.delete(name);
+      this.ports.delete(name);
+      void this.drainListener(l);
+    }
+    const first = this.snapshot === null;
+    this.snapshot = snapshot;
+    this.metrics.configSwaps.inc();
+    if (first) await this.startAdmin(snapshot);
+    this.logger.info({ version: snapshot.version, listeners: [...this.ports] }, 'config applied');
+  }
+
+  private compile(snapshot: ConfigSnapshot): Map<string, RouteStage> {
+    const stages = new Map<string, RouteStage>();
+    for (const l of snapshot.listeners) {
+      if (l.http === null) continue;
+      if (l.http.routeConfig === null) throw new Error(`listener ${l.name}: RDS is not available without xDS`);
+      const active: ActiveHttpConfig = {
+        version: snapshot.version,
+        hcm: l.http,
+        table: compileRouteConfig(l.http.routeConfig),
+        filters: buildFilterChain(l.http.httpFilters),
+      };
+      stages.set(l.name, new RouteStage(active, this.deps));
+    }
+    return stages;
+  }
+
+  private async applyListener(model: ListenerModel, stage: RouteStage | null): Promise<void> {
+    const cur = this.listeners.get(model.name);
+    const sameSocket = cur !== undefined && cur.model.address === model.address && cur.model.port === model.port;
+    const sameKind = cur !== undefined && (cur instanceof HttpListener) === (model.http !== null);
+    if (cur !== undefined && sameSocket && sameKind) {
+      if (cur instanceof HttpListener && stage !== null) cur.setHandler(stage);
+      else if (cur instanceof TcpProxyListener) cur.update(model);
+      return;
+    }
+    if (cur !== undefined) void this.drainListener(cur);
+    const log = this.logger.child({ component: 'listener', listener: model.name });
+    const l: AnyListener = stage !== null ? new HttpListener(model, stage, log) : new TcpProxyListener(model, this.clusters, this.metrics, log);
+    const port = l instanceof HttpListener ? await l.listen() : await listenTcp(l, model);
+    this.listeners.set(model.name, l);
+    this.ports.set(model.name, port);
+  }
+
+  private async drainListener(l: AnyListener): Promise<void> {
+    const timeout = new Promise<void>((r) => setTimeout(r, this.options.drainTimeoutMs).unref());
+    await Promise.race([l instanceof HttpListener ? l.drain() : l.stopAccepting(), timeout]);
+    l.destroyAll();
+  }
+
+  private async startAdmin(snapshot: ConfigSnapshot): Promise<void> {
+    const port = this.options.adminPort ?? snapshot.admin?.port ?? null;
+    if (port === null) return;
+    this.admin = new AdminServer(this);
+    this.adminPort = await this.admin.listen(port, '127.0.0.1');
+  }
+
+  private onRequestDone(ctx: RequestContext): void {
+    if (ctx.done) return;
+    ctx.done = true;
+    const durationMs = performance.now() - ctx.startMs;
+    const status = ctx.status === 0 && ctx.flags.includes('DC') ? 0 : ctx.status;
+    this.metrics.record({
+      cluster: ctx.upstreamCluster ?? 'unknown',
+      protocol: ctx.grpc ? 'grpc' : 'http',
+      status,
+      grpcStatus: ctx.grpcStatus,
+      flags: ctx.flags,
+      durationMs,
+      requestBytes: ctx.bytesReceived,
+      responseBytes: ctx.bytesSent,
+    });
+    this.accessLog.write({
+      method: ctx.method,
+      authority: ctx.authority,
+      path: ctx.path,
+      protocol: ctx.protocol,
+      status,
+      flags: ctx.flags === '' ? '-' : ctx.flags,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      upstreamHost: ctx.upstreamHost,
+      upstreamCluster: ctx.upstreamCluster,
+      bytesReceived: ctx.bytesReceived,
+      bytesSent: ctx.bytesSent,
+      requestId: ctx.requestId,
+      traceId: ctx.traceId,
+      downstreamAddress: ctx.downstreamAddress,
+    });
+  }
+
+  // ---- AdminTarget ----
+
+  metricsText(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+
+  configDump(): unknown {
+    return { version: this.configVersion, snapshot: this.snapshot === null ? null : { ...this.snapshot, clusters: [...this.snapshot.clusters.values()] } };
+  }
+
+  clustersDump(): unknown {
+    return [...this.clusters.all()].map((c) => ({
+      name: c.name,
+      lbPolicy: c.model.lbPolicy,
+      hosts: c.hosts.map((h) => ({
+        address: h.id,
+        health: h.health,
+        ejected: h.ejected,
+        weight: h.weight,
+        activeRequests: h.activeRequests,
+        success: h.rqSuccess,
+        error: h.rqError,
+        locality: h.locality,
+      })),
+    }));
+  }
+
+  async applyConfig(yaml: string): Promise<string> {
+    let snapshot: ConfigSnapshot;
+    try {
+      snapshot = this.options.parseConfig(yaml);
+      await this.apply(snapshot);
+    } catch (err) {
+      this.metrics.configRejections.inc();
+      this.logger.warn({ err: (err as Error).message }, 'config rejected; keeping the last good one');
+      throw err;
+    }
+    return snapshot.version;
+  }
+
+  /** Stops accepting on every listener and waits (up to the drain timeout) for in-flight requests. */
+  async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    await Promise.all([...this.listeners.values()].map((l) => this.drainListener(l)));
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    await this.admin?.close();
+    await this.clusters.close();
+    this.accessLog.flush();
+  }
+}
+
+function listenTcp(l: TcpProxyListener, model: ListenerModel): Promise<number> {
+  return new Promise((resolve, reject) => {
+    l.server.once('error', reject);
+    l.server.listen(model.port, model.address, () => {
+      const addr = l.server.address();
+      resolve(typeof addr === 'object' && addr !== null ? addr.port : model.port);
+    });
+  });
+}

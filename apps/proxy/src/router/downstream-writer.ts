@@ -1,0 +1,63 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { LocalReply } from '../errors/rescue';
+import type { DownstreamResponse, RequestContext } from '../listener/request-context';
+
+/**
+ * Writes responses to the downstream, whatever its codec (node:http or the HTTP/2 compatibility
+ * API). The only code that touches ServerResponse.
+ */
+export function writeResponseHead(ctx: RequestContext, status: number, headers: IncomingHttpHeaders): void {
+  ctx.status = status;
+  const res = ctx.res;
+  if (res.headersSent || res.destroyed) return;
+  (res as { writeHead(status: number, headers: OutgoingHttpHeaders): unknown }).writeHead(status, headers as OutgoingHttpHeaders);
+}
+
+/** Writes a chunk; returns false when the downstream asks to wait for 'drain'. */
+export function writeResponseChunk(ctx: RequestContext, chunk: Buffer): boolean {
+  ctx.bytesSent += chunk.length;
+  return (ctx.res as { write(c: Buffer): boolean }).write(chunk);
+}
+
+export function endResponse(ctx: RequestContext, trailers: Record<string, string | string[]> | null): void {
+  const res = ctx.res;
+  if (trailers !== null) {
+    let any = false;
+    for (const _ in trailers) {
+      any = true;
+      break;
+    }
+    if (any) (res as { addTrailers(t: Record<string, string | string[]>): void }).addTrailers(trailers);
+    const gs = trailers['grpc-status'];
+    if (gs !== undefined) ctx.grpcStatus = String(gs);
+  }
+  res.end();
+}
+
+/** A local reply: HTTP status and body, or a gRPC trailers-only response; x-weft-error says why. */
+export function sendLocalReply(ctx: RequestContext, reply: LocalReply): void {
+  const res: DownstreamResponse = ctx.res;
+  if (reply.flag !== null) ctx.addFlag(reply.flag);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers: OutgoingHttpHeaders = {};
+  for (const [k, v] of reply.headers) headers[k] = v;
+  if (reply.reason !== null) headers['x-weft-error'] = reply.reason;
+  if (ctx.grpc && reply.grpcStatus !== null) {
+    headers['content-type'] = 'application/grpc';
+    headers['grpc-status'] = String(reply.grpcStatus);
+    headers['grpc-message'] = encodeURIComponent(reply.reason ?? reply.body.trim());
+    ctx.grpcStatus = String(reply.grpcStatus);
+    writeResponseHead(ctx, 200, headers as IncomingHttpHeaders);
+    res.end();
+    return;
+  }
+  headers['content-type'] = 'text/plain; charset=utf-8';
+  headers['content-length'] = String(Buffer.byteLength(reply.body));
+  writeResponseHead(ctx, reply.status, headers as IncomingHttpHeaders);
+  ctx.bytesSent += Buffer.byteLength(reply.body);
+  if (ctx.method === 'HEAD') res.end();
+  else res.end(reply.body);
+}

@@ -1,0 +1,68 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and HTTP/2 connection-specific ones: never forwarded. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'http2-settings',
+]);
+
+export function isHopByHop(name: string): boolean {
+  return HOP_BY_HOP.has(name);
+}
+
+/**
+ * Request headers for the upstream as a flat `[name, value, …]` list: every end-to-end header of
+ * the downstream request (pseudo-headers and hop-by-hop ones removed, `te: trailers` kept for gRPC),
+ * with `host` set to the (possibly rewritten) authority.
+ */
+export function upstreamRequestHeaders(rawHeaders: readonly string[], authority: string): string[] {
+  const out: string[] = ['host', authority];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase();
+    if (name.charCodeAt(0) === 58 /* : */ || name === 'host') continue;
+    const value = rawHeaders[i + 1];
+    if (HOP_BY_HOP.has(name)) {
+      if (name === 'te' && value.trim().toLowerCase() === 'trailers') out.push('te', 'trailers');
+      continue;
+    }
+    out.push(name, value);
+  }
+  return out;
+}
+
+/** Sets (replaces) a header in a flat list. */
+export function setHeader(list: string[], name: string, value: string): void {
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i] === name) {
+      list[i + 1] = value;
+      return;
+    }
+  }
+  list.push(name, value);
+}
+
+/** Removes every occurrence of a header from a flat list. */
+export function removeHeader(list: string[], name: string): void {
+  for (let i = list.length - 2; i >= 0; i -= 2) {
+    if (list[i] === name) list.splice(i, 2);
+  }
+}
+
+/** Response headers from upstream for the downstream: hop-by-hop removed (HTTP/2 forbids them). */
+export function downstreamResponseHeaders(headers: Record<string, string | string[] | undefined>): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const name in headers) {
+    if (HOP_BY_HOP.has(name) || name.charCodeAt(0) === 58) continue;
+    const v = headers[name];
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}

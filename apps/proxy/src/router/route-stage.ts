@@ -1,0 +1,144 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  applyHeaderOps,
+  applyHeaderOpsToList,
+  compileRetryOn,
+  matchRoute,
+  pickCluster,
+  rewritePath,
+  type CompiledRoute,
+  type ForwardActionModel,
+  type HttpConnectionManagerModel,
+  type RetryPolicyModel,
+  type RouteTable,
+} from '@weft/proxy-core';
+import { noCluster, noRoute } from '../errors/proxy-error';
+import { localReply, rescue, type LocalReply } from '../errors/rescue';
+import { runFilters } from '../filters/filter-chain';
+import type { HttpFilter, RouteFilterConfig } from '../filters/filter';
+import type { HttpHandler } from '../listener/http-listener';
+import type { RequestContext } from '../listener/request-context';
+import type { ClusterManager } from '../upstream/cluster-manager';
+import type { RetryDecider } from '../upstream/outcome';
+import { sendLocalReply } from './downstream-writer';
+import { ForwardRequest } from './forward-request';
+import { requestHash } from './hash-policy';
+import { setHeader, upstreamRequestHeaders } from './headers';
+import { mirrorRequest } from './mirror';
+import { redirectLocation } from './redirect';
+import { RequestBody, hasBody } from './request-body';
+import { ensureTraceHeaders } from './trace-headers';
+import { proxyUpgrade } from './upgrade';
+
+/** Bodies up to this size are kept for retries and mirrors (Envoy's default buffer limit is 1 MiB). */
+const RETRY_BUFFER_LIMIT = 64 * 1024;
+
+/** One HTTP listener's compiled config: built when a snapshot is applied, then read-only. */
+export interface ActiveHttpConfig {
+  readonly version: string;
+  readonly hcm: HttpConnectionManagerModel;
+  readonly table: RouteTable;
+  readonly filters: readonly HttpFilter[];
+}
+
+export interface RouteDeps {
+  readonly clusters: ClusterManager;
+  readonly random: () => number;
+  /** Called once per request when it is over (metrics, access log). */
+  readonly onDone: (ctx: RequestContext) => void;
+}
+
+const retryDeciders = new WeakMap<RetryPolicyModel, RetryDecider>();
+function deciderFor(policy: RetryPolicyModel): RetryDecider {
+  let d = retryDeciders.get(policy);
+  if (d === undefined) {
+    d = compileRetryOn(policy);
+    retryDeciders.set(policy, d);
+  }
+  return d;
+}
+
+/**
+ * The route stage of an HTTP listener: route match, the filter chain, then the router's action
+ * (forward, redirect, direct response). One instance per listener per config snapshot; a request
+ * keeps the instance it started with.
+ */
+export class RouteStage implements HttpHandler {
+  constructor(
+    readonly active: ActiveHttpConfig,
+    private readonly deps: RouteDeps,
+  ) {}
+
+  handle(ctx: RequestContext): void {
+    const route = matchRoute(this.active.table, ctx);
+    if (route === null) return this.reply(ctx, rescue(noRoute(ctx.authority, ctx.path), ctx.grpc));
+    const perRoute: RouteFilterConfig = { route: route.model.perFilter, vhost: route.virtualHost.model.perFilter };
+    runFilters(
+      this.active.filters,
+      0,
+      ctx,
+      perRoute,
+      () => this.act(ctx, route),
+      (r) => this.reply(ctx, r),
+    );
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    proxyUpgrade(req, socket, head, this.active, this.deps.clusters, this.deps.random);
+  }
+
+  private act(ctx: RequestContext, route: CompiledRoute): void {
+    const action = route.action;
+    if (action.kind === 'direct_response') {
+      const headers: Record<string, string | string[] | undefined> = {};
+      applyHeaderOps(route.responseHeaderOps, headers);
+      const list = Object.entries(headers).filter((e): e is [string, string] => typeof e[1] === 'string');
+      return this.reply(ctx, localReply(action.status, action.body ?? '', null, null, list));
+    }
+    if (action.kind === 'redirect') {
+      const location = redirectLocation(route, action, ctx);
+      return this.reply(ctx, localReply(action.responseCode, '', null, null, [['location', location]]));
+    }
+    this.forward(ctx, route, action);
+  }
+
+  private forward(ctx: RequestContext, route: CompiledRoute, action: ForwardActionModel): void {
+    const picked = pickCluster(route, this.deps.random);
+    const cluster = picked === null ? undefined : this.deps.clusters.get(picked.name);
+    if (picked === null || cluster === undefined) return this.reply(ctx, rescue(noCluster(picked?.name ?? '(none)'), ctx.grpc));
+    const headers = upstreamRequestHeaders(ctx.req.rawHeaders, route.hostRewrite ?? ctx.authority);
+    const ids = ensureTraceHeaders(ctx.headers, headers, this.active.hcm.generateRequestId);
+    ctx.requestId = ids.requestId;
+    ctx.traceId = ids.traceId;
+    setHeader(headers, 'x-forwarded-proto', ctx.scheme);
+    applyHeaderOpsToList(picked.requestHeaderOps, headers);
+    const path = rewritePath(route, ctx.path);
+    const h2End = ctx.protocol === 'HTTP/2' ? ((ctx.req as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders ?? false) : null;
+    const body = hasBody(ctx.headers, h2End) ? new RequestBody(ctx.req, RETRY_BUFFER_LIMIT) : null;
+    const retry = action.retryPolicy ?? route.virtualHost.model.retryPolicy;
+    if (action.mirrors.length > 0) mirrorRequest(action.mirrors, this.deps.clusters, ctx.method, path, headers, ctx.authority, body, this.deps.random);
+    new ForwardRequest(
+      ctx,
+      {
+        cluster,
+        path,
+        headers,
+        body,
+        hash: action.hashPolicy.length === 0 ? null : requestHash(action.hashPolicy, ctx),
+        timeoutMs: action.timeoutMs,
+        retry,
+        retryOn: retry === null ? null : deciderFor(retry),
+        responseHeaderOps: picked.responseHeaderOps,
+      },
+      this.deps.onDone,
+      this.deps.random,
+    ).start();
+  }
+
+  private reply(ctx: RequestContext, r: LocalReply): void {
+    sendLocalReply(ctx, r);
+    ctx.req.resume();
+    this.deps.onDone(ctx);
+  }
+}

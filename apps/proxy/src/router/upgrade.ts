@@ -1,0 +1,66 @@
+import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { matchRoute, pickCluster } from '@weft/proxy-core';
+import type { ClusterManager } from '../upstream/cluster-manager';
+import type { ActiveHttpConfig } from './route-stage';
+
+function refuse(socket: Duplex, status: number, text: string, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\nx-weft-error: ${reason}\r\n\r\n`);
+  socket.destroy();
+}
+
+/**
+ * WebSocket (HTTP/1.1 Upgrade) pass-through: the request is routed like any other, then the raw
+ * request head is replayed to a host of the cluster and bytes are piped both ways until either side
+ * closes. Allowed when the connection manager (or the route) enables websocket upgrades.
+ */
+export function proxyUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  active: ActiveHttpConfig,
+  clusters: ClusterManager,
+  random: () => number,
+): void {
+  const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+  const authority = (req.headers.host ?? '').toLowerCase();
+  const route = matchRoute(active.table, { method: req.method ?? 'GET', authority, path: req.url ?? '/', scheme: 'http', headers: req.headers });
+  if (route === null) return refuse(socket, 404, 'Not Found', 'WEFT_ERR_PROXY_NO_ROUTE: no route');
+  const action = route.action;
+  const allowed = action.kind === 'route' && upgrade === 'websocket' && (action.upgradeWebsocket ?? active.hcm.upgradeWebsocket);
+  if (!allowed) return refuse(socket, 403, 'Forbidden', `WEFT_ERR_PROXY_UPGRADE_NOT_ALLOWED: upgrade ${upgrade} not enabled`);
+  const picked = pickCluster(route, random);
+  const cluster = picked === null ? undefined : clusters.get(picked.name);
+  const host = cluster?.pick(null, null) ?? null;
+  if (cluster === undefined || host === null) return refuse(socket, 503, 'Service Unavailable', 'WEFT_ERR_PROXY_NO_HEALTHY_UPSTREAM: no healthy upstream');
+  const up = connect({ host: host.address, port: host.port, timeout: cluster.model.connectTimeoutMs });
+  host.activeRequests++;
+  let released = false;
+  const release = (): void => {
+    if (!released) host.activeRequests--;
+    released = true;
+    socket.destroy();
+    up.destroy();
+  };
+  up.once('connect', () => {
+    up.setTimeout(0);
+    const lines = [`${req.method} ${req.url} HTTP/1.1`];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    up.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length > 0) up.write(head);
+    socket.pipe(up);
+    up.pipe(socket);
+  });
+  up.once('timeout', () => {
+    refuse(socket, 503, 'Service Unavailable', 'WEFT_ERR_PROXY_CONNECT_FAILURE: upstream connect timeout');
+    release();
+  });
+  up.once('error', () => {
+    if (!up.readyState || up.connecting) refuse(socket, 503, 'Service Unavailable', 'WEFT_ERR_PROXY_CONNECT_FAILURE: upstream connect failure');
+    release();
+  });
+  up.once('close', release);
+  socket.once('close', release);
+  socket.once('error', release);
+}

@@ -1,0 +1,164 @@
+import {
+  CircuitBreaker,
+  ConsecutiveErrorsDetector,
+  PeakEwma,
+  createBalancer,
+  retryBudgetAllows,
+  type ClusterModel,
+  type CircuitResource,
+  type LoadBalancer,
+} from '@weft/proxy-core';
+import type { Logger } from '@weft/shared';
+import type { ProxyMetrics } from '../observability/proxy-metrics';
+import { Host, type HostPoolOptions } from './host';
+import { outlierResultOf, type UpstreamOutcome } from './outcome';
+
+const now = (): number => performance.now();
+
+/**
+ * A cluster: its hosts and their pools, the load balancer over the available ones, circuit
+ * breakers, retry budget and outlier detection. Host objects (and their pools, stats, ejections)
+ * survive config updates that keep the same endpoint.
+ */
+export class Cluster {
+  model: ClusterModel;
+  hosts: Host[] = [];
+  private lb: LoadBalancer<Host>;
+  readonly breaker: CircuitBreaker;
+  private outlier: ConsecutiveErrorsDetector<Host> | null = null;
+  private outlierTimer: NodeJS.Timeout | null = null;
+  private readonly labels: { cluster_name: string };
+  retriesActive = 0;
+
+  constructor(
+    model: ClusterModel,
+    private readonly metrics: ProxyMetrics,
+    private readonly log: Logger,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.model = model;
+    this.labels = { cluster_name: model.name };
+    this.breaker = new CircuitBreaker(model.circuitBreakers, model.retryBudget);
+    this.lb = this.update(model);
+  }
+
+  get name(): string {
+    return this.model.name;
+  }
+
+  /** Applies a new model: keeps hosts whose endpoint and pool settings are unchanged. */
+  update(model: ClusterModel): LoadBalancer<Host> {
+    const poolOptions = poolOptionsOf(model);
+    const samePool = this.hosts.length > 0 && JSON.stringify(poolOptionsOf(this.model)) === JSON.stringify(poolOptions);
+    const old = new Map(this.hosts.map((h) => [h.id, h]));
+    const next: Host[] = [];
+    for (const ep of model.endpoints) {
+      const id = ep.address.includes(':') ? `[${ep.address}]:${ep.port}` : `${ep.address}:${ep.port}`;
+      const prev = old.get(id);
+      if (prev !== undefined && samePool && prev.weight === Math.max(1, ep.weight * ep.localityWeight)) {
+        prev.health = ep.health;
+        prev.refresh();
+        next.push(prev);
+        old.delete(id);
+      } else {
+        next.push(new Host(ep, poolOptions, new PeakEwma(now())));
+      }
+    }
+    for (const gone of old.values()) void gone.close();
+    this.model = model;
+    this.hosts = next;
+    this.breaker.setThresholds(model.circuitBreakers, model.retryBudget);
+    this.setupOutlier(model);
+    this.lb = this.rebuild();
+    return this.lb;
+  }
+
+  private setupOutlier(model: ClusterModel): void {
+    if (this.outlierTimer !== null) clearInterval(this.outlierTimer);
+    this.outlierTimer = null;
+    const od = model.outlierDetection;
+    if (od === null) {
+      this.outlier = null;
+      return;
+    }
+    this.outlier = new ConsecutiveErrorsDetector<Host>(od, {
+      clock: now,
+      random: this.random,
+      listener: {
+        onEject: (host, reason, ms) => this.setEjected(host, true, `${reason} for ${Math.round(ms)} ms`),
+        onUneject: (host) => this.setEjected(host, false, 'ejection time passed'),
+      },
+    });
+    this.outlier.setHosts(this.hosts);
+    this.outlierTimer = setInterval(() => this.outlier?.tick(now()), od.intervalMs);
+    this.outlierTimer.unref();
+  }
+
+  private setEjected(host: Host, ejected: boolean, why: string): void {
+    host.ejected = ejected;
+    host.refresh();
+    if (ejected) this.metrics.ejections.inc(this.labels);
+    this.metrics.ejected.set(this.labels, this.hosts.filter((h) => h.ejected).length);
+    this.log.info({ cluster: this.name, host: host.id, ejected, why }, ejected ? 'host ejected' : 'host returned');
+    this.lb = this.rebuild();
+  }
+
+  private rebuild(): LoadBalancer<Host> {
+    return createBalancer<Host>(this.model.lbPolicy, this.model, this.hosts, this.random, now);
+  }
+
+  /** A host for one attempt, or null when none is available. */
+  pick(hash: number | null, exclude: ReadonlySet<Host> | null): Host | null {
+    return this.lb.pick({ hash, exclude });
+  }
+
+  /** Records the end of one attempt: outlier detection, EWMA latency, host stats. */
+  onOutcome(host: Host, outcome: UpstreamOutcome, latencyMs: number): void {
+    const result = outlierResultOf(outcome);
+    if (result === 'success') host.rqSuccess++;
+    else host.rqError++;
+    host.ewma.observe(latencyMs, now());
+    this.outlier?.onResult(host, result);
+    const cls = outcome.kind === 'response' ? `${Math.floor(outcome.status / 100)}xx` : 'reset';
+    this.metrics.upstreamRq.inc({ cluster_name: this.name, response_code_class: cls });
+  }
+
+  retryAllowed(): boolean {
+    const budget = this.model.retryBudget;
+    if (budget === null) return this.breaker.remaining('retries') > 0;
+    return retryBudgetAllows(budget, this.breaker.count('requests'), this.breaker.count('pending'), this.breaker.count('retries'));
+  }
+
+  countOverflow(resource: string): void {
+    this.metrics.overflows.inc({ cluster_name: this.name, resource });
+  }
+
+  countRetry(): void {
+    this.metrics.retries.inc(this.labels);
+  }
+
+  acquire(resource: CircuitResource): boolean {
+    return this.breaker.tryAcquire(resource);
+  }
+
+  /** Stops background work and closes pools once their in-flight requests finish. */
+  async close(): Promise<void> {
+    if (this.outlierTimer !== null) clearInterval(this.outlierTimer);
+    await Promise.all(this.hosts.map((h) => h.close()));
+  }
+
+  destroy(): void {
+    if (this.outlierTimer !== null) clearInterval(this.outlierTimer);
+    for (const h of this.hosts) h.destroy();
+  }
+}
+
+function poolOptionsOf(m: ClusterModel): HostPoolOptions {
+  return {
+    protocol: m.protocol,
+    connectTimeoutMs: m.connectTimeoutMs,
+    maxConnections: m.circuitBreakers.maxConnections,
+    idleTimeoutMs: m.idleTimeoutMs,
+    maxRequestsPerConnection: m.maxRequestsPerConnection,
+  };
+}

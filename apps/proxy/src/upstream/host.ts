@@ -1,0 +1,83 @@
+import { Pool, H2CClient, type Dispatcher } from 'undici';
+import type { EndpointModel, EwmaHost, HealthStatus, Locality, PeakEwma } from '@weft/proxy-core';
+
+export interface HostPoolOptions {
+  readonly protocol: 'http1' | 'http2';
+  readonly connectTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly idleTimeoutMs: number | null;
+  readonly maxRequestsPerConnection: number | null;
+}
+
+/**
+ * One upstream endpoint of a cluster with its connection pool: HTTP/1.1 keep-alive connections
+ * (undici Pool) or one multiplexed HTTP/2 session (h2c, undici H2CClient). Fixed shape.
+ */
+export class Host implements EwmaHost {
+  readonly id: string;
+  readonly address: string;
+  readonly port: number;
+  readonly weight: number;
+  readonly locality: Locality;
+  health: HealthStatus;
+  activeRequests = 0;
+  available: boolean;
+  ejected = false;
+  /** Completed requests by class, for /clusters and metrics. */
+  rqSuccess = 0;
+  rqError = 0;
+  readonly dispatcher: Dispatcher;
+
+  constructor(
+    ep: EndpointModel,
+    pool: HostPoolOptions,
+    /** Peak-EWMA latency estimate (read by the PEAK_EWMA balancer, fed by every attempt). */
+    readonly ewma: PeakEwma,
+  ) {
+    this.address = ep.address;
+    this.port = ep.port;
+    this.id = ep.address.includes(':') ? `[${ep.address}]:${ep.port}` : `${ep.address}:${ep.port}`;
+    this.weight = Math.max(1, ep.weight * ep.localityWeight);
+    this.locality = ep.locality;
+    this.health = ep.health;
+    this.available = healthyStatus(ep.health);
+    this.dispatcher = createDispatcher(`http://${this.id}`, pool);
+  }
+
+  /** Re-derives availability from health status and ejection. */
+  refresh(): void {
+    this.available = healthyStatus(this.health) && !this.ejected;
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close().catch(() => undefined);
+  }
+
+  destroy(): void {
+    void this.dispatcher.destroy().catch(() => undefined);
+  }
+}
+
+function healthyStatus(h: HealthStatus): boolean {
+  return h === 'HEALTHY' || h === 'UNKNOWN' || h === 'DEGRADED';
+}
+
+function createDispatcher(origin: string, o: HostPoolOptions): Dispatcher {
+  const common = {
+    connect: { timeout: o.connectTimeoutMs },
+    keepAliveTimeout: o.idleTimeoutMs ?? 60_000,
+    keepAliveMaxTimeout: o.idleTimeoutMs ?? 600_000,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    strictContentLength: true,
+  };
+  if (o.protocol === 'http2') {
+    return new H2CClient(origin, { ...common, maxConcurrentStreams: 1000 });
+  }
+  return new Pool(origin, {
+    ...common,
+    connections: o.maxConnections,
+    pipelining: 1,
+    maxRequestsPerClient: o.maxRequestsPerConnection ?? undefined,
+  });
+}
