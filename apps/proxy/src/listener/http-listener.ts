@@ -64,7 +64,10 @@ export class HttpListener {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    sniffProtocol(socket, (protocol) => (protocol === 'h2' ? this.h2 : this.h1).emit('connection', socket));
+    sniffProtocol(socket, (protocol) => {
+      (protocol === 'h2' ? this.h2 : this.h1).emit('connection', socket);
+      socket.resume();
+    });
   }
 
   private onRequest(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
