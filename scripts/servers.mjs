@@ -62,19 +62,33 @@ export function findBinary(name) {
 }
 
 function installBinaries(servers, log) {
-  const missing = servers.filter((server) => !findBinary(server.binary)).map((server) => server.binary);
+  installPackages(servers.map((server) => ({ binary: server.binary, pkg: server.binary })), log, INSTALL_HINT);
+}
+
+/** Installs the Debian packages of the binaries that are missing (as root with apt-get), or explains. */
+function installPackages(tools, log, hint) {
+  const missing = tools.filter((t) => !findBinary(t.binary));
   if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new UserError(`${missing.join(' and ')} not found: ${INSTALL_HINT}`);
-  if (!findBinary('apt-get')) throw new UserError(`${missing.join(' and ')} not found and there is no apt-get here: ${INSTALL_HINT}`);
-  log(`installing ${missing.join(' ')} with apt-get`);
+  const names = missing.map((t) => t.binary).join(' and ');
+  if (process.getuid?.() !== 0) throw new UserError(`${names} not found: ${hint}`);
+  if (!findBinary('apt-get')) throw new UserError(`${names} not found and there is no apt-get here: ${hint}`);
+  const pkgs = [...new Set(missing.map((t) => t.pkg))];
+  log(`installing ${pkgs.join(' ')} with apt-get`);
   const options = { stdio: ['ignore', process.stderr, process.stderr], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
-  const steps = [['update'], ['install', '-y', '--no-install-recommends', ...missing]];
+  const steps = [['update'], ['install', '-y', '--no-install-recommends', ...pkgs]];
   for (const args of steps) {
     const result = spawnSync('apt-get', args, options);
-    if (result.status !== 0) throw new UserError(`apt-get ${args[0]} failed (exit ${result.status ?? result.signal}): ${INSTALL_HINT}`);
+    if (result.status !== 0) throw new UserError(`apt-get ${args[0]} failed (exit ${result.status ?? result.signal}): ${hint}`);
   }
-  const stillMissing = missing.filter((name) => !findBinary(name));
+  const stillMissing = missing.filter((t) => !findBinary(t.binary)).map((t) => t.binary);
   if (stillMissing.length) throw new UserError(`apt-get finished but ${stillMissing.join(' and ')} is still not on PATH`);
+}
+
+/** Tools the test suite runs besides the servers: promtool (Debian package prometheus) lints /metrics output. */
+export const TEST_TOOLS = [{ binary: 'promtool', pkg: 'prometheus' }];
+
+export function ensureTools(tools, { log = defaultLog } = {}) {
+  installPackages(tools, log, `install ${tools.map((t) => t.pkg).join(' ')} (Debian/Ubuntu), or run \`npm test\` as root to let Weft do it`);
 }
 
 /** Removes JetStream directories left by runs that were killed before they could clean up. */

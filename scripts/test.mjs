@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { ensureInstall } from './ensure-install.mjs';
 import { ROOT, exitOf, exitStatus, fail, hasExited, log, nxEnv, onShutdownSignals } from './proc.mjs';
-import { ensureServers } from './servers.mjs';
+import { TEST_TOOLS, ensureServers, ensureTools } from './servers.mjs';
 
 async function main() {
   const startedAt = Date.now();
@@ -16,6 +16,7 @@ async function main() {
     if (nx && !hasExited(nx)) nx.kill(signal);
   });
   ensureInstall();
+  ensureTools(TEST_TOOLS);
   const servers = await ensureServers({
     onCrash: (name, exit) => log(`${name} stopped unexpectedly (${exit.signal ?? `code ${exit.code}`}) during the tests; see tmp/*.log`),
   });
