@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm run up`: installs what is missing, makes NATS and Redis available, builds, then starts the
 // mesh components listed in COMPONENTS, waits until each is ready and prints the endpoints.
-// Ctrl-C stops what it started (servers it found running are left alone). `--no-build` skips the build.
+// Ctrl-C stops what it started (servers it found running are left alone). `--no-build` skips the build,
+// `--no-demo` starts the control plane without the demo services, their proxies and the traffic.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ensureInstall } from './ensure-install.mjs';
 import {
-  ROOT, UserError, describeExit, exitOf, exitStatus, fail, hasExited, killNow, log, nxEnv,
+  ROOT, TMP, UserError, describeExit, exitOf, exitStatus, fail, hasExited, killNow, log, nxEnv,
   onShutdownSignals, prefixLines, sleep, terminate,
 } from './proc.mjs';
 import { portInUse } from './probe.mjs';
@@ -16,13 +17,23 @@ import { ensureServers } from './servers.mjs';
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
 const REGISTRY_STATIC_FILE = join(ROOT, 'demo/registry/static.yaml');
+/** The demo's port plan (docs/demo.md): one entry per workload, each an app plus its sidecar proxy. */
+const DEMO_PLAN = JSON.parse(readFileSync(join(ROOT, 'demo/workloads.json'), 'utf8'));
+const DEMO_LOG_DIR = join(TMP, 'demo');
 
 /**
  * Everything `npm run up` runs, started in this order; each must answer its `readyUrl` with 200
- * before the next starts. `env` receives the NATS and Redis URLs. Add pilot, proxies, telemetry and
- * the demo here.
+ * before the next starts (a null `readyUrl`: started is ready). `env` receives the NATS and Redis
+ * URLs; `demo: true` marks what `--no-demo` leaves out; `stopFirst: true` is stopped before the rest.
+ * Add pilot, ca and telemetry here.
  */
-const COMPONENTS = [registryReplica(1, 8700, 8701), registryReplica(2, 8710, 8711)];
+const COMPONENTS = [
+  registryReplica(1, 8700, 8701),
+  registryReplica(2, 8710, 8711),
+  ...DEMO_PLAN.workloads.map(demoService),
+  ...DEMO_PLAN.workloads.map(demoSidecar),
+  demoTraffic(DEMO_PLAN.traffic),
+];
 
 function registryReplica(n, httpPort, grpcPort) {
   return {
@@ -47,22 +58,74 @@ function registryReplica(n, httpPort, grpcPort) {
   };
 }
 
+/** A demo app (demo/bin/weft-demo.js) on loopback; it calls other services only through its sidecar. */
+function demoService(w) {
+  const outbound = w.outbound === null ? [] : ['--outbound-url', `http://127.0.0.1:${w.outbound}`];
+  return {
+    name: w.name,
+    demo: true,
+    command: ['node', 'demo/bin/weft-demo.js', w.service, '--port', String(w.app), '--version', w.version, ...outbound],
+    requires: ['demo/dist/main.js'],
+    ports: [w.app],
+    env: () => ({}),
+    readyUrl: `http://127.0.0.1:${w.app}/healthz`,
+    endpoints: [],
+  };
+}
+
+/** The sidecar of a demo app: weft-proxy with the app's static bootstrap, access log in tmp/demo/. */
+function demoSidecar(w) {
+  const bootstrap = `demo/bootstrap/${w.name}.yaml`;
+  const accessLog = join(DEMO_LOG_DIR, `${w.name}.access.log`);
+  const page = w.name === DEMO_PLAN.traffic.target ? [['through its sidecar', `http://127.0.0.1:${w.inbound}${DEMO_PLAN.traffic.path}`]] : [];
+  return {
+    name: `${w.name}-proxy`,
+    demo: true,
+    command: ['node', 'apps/proxy/bin/weft-proxy.js', '--config', bootstrap, '--service', `${w.service}-${w.version}`,
+      '--namespace', DEMO_PLAN.namespace, '--access-log', accessLog],
+    requires: ['apps/proxy/dist/main.js', bootstrap],
+    ports: [w.admin, w.inbound, ...(w.outbound === null ? [] : [w.outbound])],
+    env: () => ({}),
+    readyUrl: `http://127.0.0.1:${w.admin}/ready`,
+    endpoints: [...page, ['metrics', `http://127.0.0.1:${w.admin}/stats/prometheus`], ['access log', relative(ROOT, accessLog)]],
+  };
+}
+
+/** Steady requests to productpage through its sidecar; prints a summary line every few seconds. */
+function demoTraffic({ target, path, rps, reportSeconds }) {
+  const workload = DEMO_PLAN.workloads.find((w) => w.name === target);
+  const url = `http://127.0.0.1:${workload.inbound}${path}`;
+  return {
+    name: 'traffic',
+    demo: true,
+    command: ['node', 'demo/bin/weft-demo.js', 'traffic', '--target', url, '--rps', String(rps), '--report-seconds', String(reportSeconds)],
+    requires: ['demo/dist/main.js'],
+    ports: [],
+    env: () => ({}),
+    readyUrl: null,
+    stopFirst: true,
+    endpoints: [['generator', `${rps} requests/s to ${url}, a summary every ${reportSeconds} s`]],
+  };
+}
+
 const state = { servers: null, running: [], build: null, shuttingDown: false };
 
 function parseArgs(argv) {
-  const options = { build: true };
+  const options = { build: true, demo: true };
   for (const arg of argv) {
     if (arg === '--no-build') options.build = false;
+    else if (arg === '--no-demo') options.demo = false;
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: npm run up [-- --no-build]\nStarts NATS, Redis and the Weft mesh; Ctrl-C stops them.');
+      console.log('usage: npm run up [-- --no-build] [-- --no-demo]\n'
+        + 'Starts NATS, Redis, the Weft control plane and the demo (services, sidecar proxies, traffic); Ctrl-C stops them.');
       process.exit(0);
     } else throw new UserError(`unknown argument ${arg} (try --help)`);
   }
   return options;
 }
 
-async function checkPortsFree() {
-  for (const component of COMPONENTS) {
+async function checkPortsFree(components) {
+  for (const component of components) {
     for (const port of component.ports) {
       if (await portInUse(port)) {
         throw new UserError(`port ${port} (${component.name}) is already in use: is another \`npm run up\` running? (\`ss -ltnp | grep ${port}\`)`);
@@ -109,6 +172,10 @@ async function isReady(url) {
 }
 
 async function waitReady(running) {
+  if (running.component.readyUrl === null) {
+    running.ready = true;
+    return;
+  }
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (hasExited(running.child) || state.shuttingDown) return new Promise(() => undefined); // shutdown() exits
@@ -131,11 +198,18 @@ function printEndpoints() {
   console.log('weft: ready');
 }
 
+/** Stops the `stopFirst` components (the traffic generator: no errors caused by the shutdown), then the rest together. */
+async function stopAll() {
+  const stop = ({ child }) => terminate(child, { graceMs: STOP_GRACE_MS, group: true });
+  await Promise.all(state.running.filter(({ component }) => component.stopFirst).map(stop));
+  await Promise.all(state.running.filter(({ component }) => !component.stopFirst).reverse().map(stop));
+}
+
 async function shutdown(code) {
   if (state.shuttingDown) return;
   state.shuttingDown = true;
   if (state.build) await terminate(state.build, { graceMs: 5000 });
-  await Promise.all(state.running.reverse().map(({ child }) => terminate(child, { graceMs: STOP_GRACE_MS, group: true })));
+  await stopAll();
   if (state.servers) await state.servers.stop();
   log(code === 0 ? 'stopped' : 'stopped after a failure');
   process.exit(code);
@@ -155,16 +229,18 @@ async function main() {
       shutdown(1);
     },
   });
-  await checkPortsFree();
+  const components = COMPONENTS.filter((component) => options.demo || !component.demo);
+  await checkPortsFree(components);
   if (options.build) await build();
-  for (const component of COMPONENTS) await waitReady(start(component));
+  if (options.demo) mkdirSync(DEMO_LOG_DIR, { recursive: true });
+  for (const component of components) await waitReady(start(component));
   printEndpoints();
 }
 
 main().catch(async (err) => {
   if (!state.shuttingDown) {
     state.shuttingDown = true;
-    await Promise.all(state.running.map(({ child }) => terminate(child, { graceMs: STOP_GRACE_MS, group: true })));
+    await stopAll();
     if (state.servers) await state.servers.stop();
   }
   fail(err);
