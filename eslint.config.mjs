@@ -47,6 +47,36 @@ export default [
     },
   },
   {
+    // Tests of any project may use the test harnesses (scope:testing); production code may not.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            {
+              sourceTag: 'runtime:dataplane',
+              onlyDependOnLibsWithTags: ['runtime:any', 'scope:testing'],
+              bannedExternalImports: controlPlaneOnly,
+            },
+            {
+              sourceTag: 'runtime:any',
+              onlyDependOnLibsWithTags: ['runtime:any', 'scope:testing'],
+              bannedExternalImports: controlPlaneOnly,
+            },
+            {
+              sourceTag: 'runtime:controlplane',
+              onlyDependOnLibsWithTags: ['runtime:any', 'runtime:controlplane'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // libs/testing is for tests only: production code may not import it.
     files: ['apps/**/src/**/*.ts', 'libs/**/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**'],

@@ -45,4 +45,7 @@ module.exports = {
   },
   modulePathIgnorePatterns: ['<rootDir>/dist'],
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],
+  // Hooks start real servers and processes on 2 shared, noisy cores: a generous ceiling per test and
+  // hook. Tests wait on events with their own deadlines; this only bounds a hang.
+  testTimeout: 60_000,
 };
