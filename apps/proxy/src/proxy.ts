@@ -23,6 +23,10 @@ export interface ProxyOptions {
 }
 
 type AnyListener = HttpListener | TcpProxyListener;
+interface BoundListener {
+  readonly listener: AnyListener;
+  readonly port: number;
+}
 
 /**
  * The composition root of weft-proxy: listeners, route stages, clusters, admin, metrics, access log.
@@ -62,17 +66,31 @@ export class Proxy implements AdminTarget {
     return this.adminPort;
   }
 
-  /** Validates, compiles and swaps in a snapshot; throws (changing nothing) when it does not compile. */
+  /**
+   * Validates, compiles and swaps in a snapshot; throws, changing nothing, when it does not compile or
+   * a new listener cannot bind. Order: clusters of both configs are present while listeners switch
+   * (a request on an old stage still finds its cluster), then clusters the new config dropped go.
+   */
   async apply(snapshot: ConfigSnapshot): Promise<void> {
+    if (this.draining) throw new Error('the proxy is draining: no new configuration is applied');
     const stages = this.compile(snapshot);
-    this.clusters.apply(snapshot.clusters);
-    for (const model of snapshot.listeners) await this.applyListener(model, stages.get(model.name) ?? null);
+    const previous = this.snapshot;
+    this.clusters.apply(previous === null ? snapshot.clusters : new Map([...previous.clusters, ...snapshot.clusters]));
+    let fresh: Map<string, BoundListener>;
+    try {
+      fresh = await this.bindNewListeners(snapshot, stages);
+    } catch (err) {
+      this.clusters.apply(previous?.clusters ?? new Map());
+      throw err;
+    }
+    for (const model of snapshot.listeners) this.swapListener(model, stages.get(model.name) ?? null, fresh.get(model.name) ?? null);
     for (const [name, l] of this.listeners) {
       if (snapshot.listeners.some((m) => m.name === name)) continue;
       this.listeners.delete(name);
       this.ports.delete(name);
       void this.drainListener(l);
     }
+    this.clusters.apply(snapshot.clusters);
     const first = this.snapshot === null;
     this.snapshot = snapshot;
     this.metrics.configSwaps.inc();
@@ -96,21 +114,44 @@ export class Proxy implements AdminTarget {
     return stages;
   }
 
-  private async applyListener(model: ListenerModel, stage: RouteStage | null): Promise<void> {
+  /** Whether the running listener of that name can take the model in place (same socket and kind). */
+  private reusable(model: ListenerModel): boolean {
     const cur = this.listeners.get(model.name);
-    const sameSocket = cur !== undefined && cur.model.address === model.address && cur.model.port === model.port;
-    const sameKind = cur !== undefined && (cur instanceof HttpListener) === (model.http !== null);
-    if (cur !== undefined && sameSocket && sameKind) {
+    if (cur === undefined) return false;
+    return cur.model.address === model.address && cur.model.port === model.port && (cur instanceof HttpListener) === (model.http !== null);
+  }
+
+  /** Binds every listener that needs a new socket; on a failure closes those already bound and throws. */
+  private async bindNewListeners(snapshot: ConfigSnapshot, stages: Map<string, RouteStage>): Promise<Map<string, BoundListener>> {
+    const bound = new Map<string, BoundListener>();
+    try {
+      for (const model of snapshot.listeners) {
+        if (this.reusable(model)) continue;
+        const stage = stages.get(model.name) ?? null;
+        const log = this.logger.child({ component: 'listener', listener: model.name });
+        const l: AnyListener = stage !== null ? new HttpListener(model, stage, log) : new TcpProxyListener(model, this.clusters, this.metrics, log);
+        const port = await l.listen().catch((err: Error) => {
+          throw new Error(`listener ${model.name}: ${err.message}`, { cause: err });
+        });
+        bound.set(model.name, { listener: l, port });
+      }
+    } catch (err) {
+      for (const b of bound.values()) b.listener.server.close();
+      throw err;
+    }
+    return bound;
+  }
+
+  private swapListener(model: ListenerModel, stage: RouteStage | null, fresh: BoundListener | null): void {
+    const cur = this.listeners.get(model.name);
+    if (fresh === null) {
       if (cur instanceof HttpListener && stage !== null) cur.setHandler(stage);
       else if (cur instanceof TcpProxyListener) cur.update(model);
       return;
     }
     if (cur !== undefined) void this.drainListener(cur);
-    const log = this.logger.child({ component: 'listener', listener: model.name });
-    const l: AnyListener = stage !== null ? new HttpListener(model, stage, log) : new TcpProxyListener(model, this.clusters, this.metrics, log);
-    const port = l instanceof HttpListener ? await l.listen() : await listenTcp(l, model);
-    this.listeners.set(model.name, l);
-    this.ports.set(model.name, port);
+    this.listeners.set(model.name, fresh.listener);
+    this.ports.set(model.name, fresh.port);
   }
 
   private async drainListener(l: AnyListener): Promise<void> {
@@ -212,14 +253,4 @@ export class Proxy implements AdminTarget {
     await this.clusters.close();
     this.accessLog.flush();
   }
-}
-
-function listenTcp(l: TcpProxyListener, model: ListenerModel): Promise<number> {
-  return new Promise((resolve, reject) => {
-    l.server.once('error', reject);
-    l.server.listen(model.port, model.address, () => {
-      const addr = l.server.address();
-      resolve(typeof addr === 'object' && addr !== null ? addr.port : model.port);
-    });
-  });
 }

@@ -64,7 +64,7 @@ export class AdminServer {
           return text(res, 404, 'not found\n');
       }
     } catch (err) {
-      return json(res, 400, { error: (err as Error).message });
+      return json(res, 400, errorBody(err));
     }
   }
 
@@ -83,6 +83,17 @@ function text(res: ServerResponse, status: number, body: string, type = 'text/pl
 
 function json(res: ServerResponse, status: number, value: unknown): void {
   text(res, status, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
+}
+
+/** A rejected request's reason; for a config error its code, first field path and every issue. */
+function errorBody(err: unknown): Record<string, unknown> {
+  const e = err as Error & { code?: unknown; path?: unknown; reason?: unknown; issues?: unknown };
+  const body: Record<string, unknown> = { error: e.message };
+  if (typeof e.code === 'string') body['code'] = e.code;
+  if (typeof e.path === 'string') body['path'] = e.path;
+  if (typeof e.reason === 'string') body['reason'] = e.reason;
+  if (Array.isArray(e.issues)) body['issues'] = e.issues;
+  return body;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

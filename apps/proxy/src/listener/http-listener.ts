@@ -1,4 +1,4 @@
-import { createServer as createH1Server, type IncomingMessage, type Server as H1Server, type ServerResponse } from 'node:http';
+import { createServer as createH1Server, ServerResponse, type IncomingMessage, type Server as H1Server } from 'node:http';
 import { createServer as createH2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -28,6 +28,8 @@ export class HttpListener {
   private readonly h2: Http2Server;
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<ServerHttp2Session>();
+  /** Responses in flight (for drain). */
+  private readonly active = new Set<ServerResponse | Http2ServerResponse>();
   private inFlight = 0;
   private draining = false;
   private idleWaiters: (() => void)[] = [];
@@ -45,7 +47,9 @@ export class HttpListener {
       (req, res) => this.onRequest(req, res),
     );
     this.h1.on('clientError', (err: Error & { code?: string }, socket: Duplex) => this.onClientError(err, socket));
-    this.h1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handler.upgrade(req, socket, head));
+    this.h1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    // CONNECT (tunnelling) is not supported: refused like a malformed request instead of a silent close.
+    this.h1.on('connect', (_req: IncomingMessage, socket: Duplex) => this.refuse(socket, 400, 'CONNECT is not supported'));
     this.h2 = createH2Server({ maxHeaderListPairs: 256, settings: { maxHeaderListSize: maxHeaderSize } }, (req, res) => this.onRequest(req, res));
     this.h2.on('session', (s: ServerHttp2Session) => {
       this.sessions.add(s);
@@ -65,34 +69,63 @@ export class HttpListener {
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     sniffProtocol(socket, (protocol) => {
-      (protocol === 'h2' ? this.h2 : this.h1).emit('connection', socket);
+      if (protocol === 'h2') {
+        // The session reads the unshifted preface itself (socket.read() on the next tick) and then
+        // consumes the native handle: resuming the socket here would hand those bytes to nobody.
+        this.h2.emit('connection', socket);
+        return;
+      }
+      this.h1.emit('connection', socket);
       socket.resume();
     });
   }
 
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const bodyless = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
+    if (String(req.headers.upgrade).toLowerCase() !== 'h2c' || !bodyless || head.length > 0) return this.handler.upgrade(req, socket, head);
+    // An h2c upgrade offer (curl --http2) is declined, as Envoy's codec does: the request is served as
+    // plain HTTP/1.1 (the Upgrade headers are hop-by-hop, never forwarded), then the connection closes.
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.once('finish', () => {
+      res.detachSocket(socket as Socket);
+      socket.end();
+    });
+    this.onRequest(req, res);
+  }
+
   private onRequest(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
     this.inFlight++;
-    res.once('close', () => this.onRequestClosed());
+    this.active.add(res);
+    res.once('close', () => this.onRequestClosed(res));
     if (this.draining && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
     this.handler.handle(new RequestContext(req, res));
   }
 
-  private onRequestClosed(): void {
+  private onRequestClosed(res: ServerResponse | Http2ServerResponse): void {
     this.inFlight--;
-    if (this.inFlight === 0 && this.draining) {
-      this.h1.closeIdleConnections();
-      for (const w of this.idleWaiters.splice(0)) w();
-    }
+    this.active.delete(res);
+    if (!this.draining) return;
+    // Draining: a connection whose response just finished is idle now; close it before it is reused.
+    this.h1.closeIdleConnections();
+    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private onClientError(err: Error & { code?: string }, socket: Duplex): void {
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    if ((socket as Socket).writable && !(socket as Socket).destroyed) {
-      const reason = `WEFT_ERR_PROXY_BAD_REQUEST: ${err.code ?? 'malformed request'}`;
+    this.refuse(socket, err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, err.code ?? 'malformed request');
+    this.log.debug({ code: err.code, listener: this.model.name }, 'rejected malformed request');
+  }
+
+  /** Answers a request the parser refused (no route ever sees it) and closes the connection. */
+  private refuse(socket: Duplex, status: 400 | 431, why: string): void {
+    // Never inside a response already under way on this connection (node:http's own rule).
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+    if ((socket as Socket).writable && !(socket as Socket).destroyed && inFlight?.headersSent !== true) {
+      const reason = `WEFT_ERR_PROXY_BAD_REQUEST: ${why}`;
       socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nconnection: close\r\ncontent-length: 0\r\nx-weft-error: ${reason}\r\n\r\n`);
     }
     socket.destroy();
-    this.log.debug({ code: err.code, listener: this.model.name }, 'rejected malformed request');
   }
 
   listen(): Promise<number> {
@@ -109,6 +142,8 @@ export class HttpListener {
   /** Stops accepting and lets in-flight requests finish; resolves when none is left. */
   drain(): Promise<void> {
     this.draining = true;
+    // Responses not yet started announce `connection: close` (HTTP/2 sessions get GOAWAY below).
+    for (const res of this.active) if ('shouldKeepAlive' in res && !res.headersSent) res.shouldKeepAlive = false;
     this.server.close();
     this.h1.closeIdleConnections();
     for (const s of this.sessions) s.close();

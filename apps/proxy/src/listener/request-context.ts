@@ -15,6 +15,8 @@ export class RequestContext {
   /** Path with query, as sent (origin form; absolute-form requests are reduced to their path). */
   path: string;
   scheme: string;
+  /** False when the request target is neither origin form, `*` nor an http(s) absolute URL. */
+  readonly validTarget: boolean;
   readonly headers: IncomingHttpHeaders;
   readonly protocol: 'HTTP/1.1' | 'HTTP/2';
   readonly grpc: boolean;
@@ -41,16 +43,19 @@ export class RequestContext {
     this.protocol = req.httpVersionMajor === 2 ? 'HTTP/2' : 'HTTP/1.1';
     const authority = (req.headers[':authority'] as string | undefined) ?? req.headers.host ?? '';
     const url = req.url ?? '/';
-    if (url.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(url)) {
+    const absolute = url.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(url) ? parseUrl(url) : null;
+    if (absolute !== null) {
       // HTTP_PROXY-style absolute form: route by the URL's authority.
-      const u = new URL(url);
-      this.authority = u.host.toLowerCase();
-      this.path = `${u.pathname}${u.search}`;
-      this.scheme = u.protocol.slice(0, -1);
+      this.authority = absolute.host.toLowerCase();
+      this.path = `${absolute.pathname}${absolute.search}`;
+      this.scheme = absolute.protocol.slice(0, -1);
+      this.validTarget = true;
     } else {
       this.authority = authority.toLowerCase();
       this.path = url;
       this.scheme = (req.headers[':scheme'] as string | undefined) ?? 'http';
+      // Origin form, or `*` (OPTIONS); anything else (another scheme, a malformed URL) is refused.
+      this.validTarget = url.charCodeAt(0) === 47 || (url === '*' && this.method === 'OPTIONS');
     }
     const ct = req.headers['content-type'];
     this.grpc = typeof ct === 'string' && ct.startsWith('application/grpc');
@@ -60,5 +65,13 @@ export class RequestContext {
 
   addFlag(flag: string): void {
     this.flags = this.flags === '' ? flag : `${this.flags},${flag}`;
+  }
+}
+
+function parseUrl(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
   }
 }

@@ -21,7 +21,7 @@ export class TcpProxyListener {
     private readonly log: Logger,
   ) {
     this.config = model.tcp as TcpProxyModel;
-    this.server = createServer((s) => this.onConnection(s));
+    this.server = createServer({ allowHalfOpen: true }, (s) => this.onConnection(s));
   }
 
   update(model: ListenerModel): void {
@@ -41,41 +41,48 @@ export class TcpProxyListener {
     const labels = this.metrics.tcpLabels(cfg.cluster);
     this.metrics.tcpOpened.inc(labels);
     host.activeRequests++;
-    const up = connect({ host: host.address, port: host.port, timeout: cluster.model.connectTimeoutMs });
+    const up = connect({ host: host.address, port: host.port, timeout: cluster.model.connectTimeoutMs, allowHalfOpen: true });
     this.track(up);
     up.once('connect', () => up.setTimeout(cfg.idleTimeoutMs ?? 0));
     down.setTimeout(cfg.idleTimeoutMs ?? 0);
-    const onTimeout = (): void => {
+    const abort = (): void => {
       down.destroy();
       up.destroy();
     };
-    up.on('timeout', onTimeout);
-    down.on('timeout', onTimeout);
+    up.on('timeout', abort);
+    down.on('timeout', abort);
+    up.on('error', abort);
+    down.on('error', abort);
+    // Half-close travels both ways (a FIN from one side ends the other side's writes); a side that
+    // closes without having finished both directions takes the other one down with it.
     down.pipe(up);
     up.pipe(down);
-    const close = (): void => {
-      down.destroy();
-      up.destroy();
-    };
-    up.once('error', close);
-    down.once('error', close);
-    let closed = false;
-    const onClose = (): void => {
-      close();
-      if (closed) return;
-      closed = true;
+    up.once('close', () => {
       host.activeRequests--;
+      if (!closedCleanly(up)) down.destroy();
+    });
+    down.once('close', () => {
+      if (!closedCleanly(down)) up.destroy();
       this.metrics.tcpClosed.inc(labels);
       this.metrics.tcpReceived.inc(labels, down.bytesRead);
       this.metrics.tcpSent.inc(labels, down.bytesWritten);
-    };
-    up.once('close', onClose);
-    down.once('close', onClose);
+    });
   }
 
   private track(s: Socket): void {
     this.sockets.add(s);
     s.once('close', () => this.sockets.delete(s));
+  }
+
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.model.port, this.model.address, () => {
+        this.server.removeListener('error', reject);
+        const addr = this.server.address();
+        resolve(typeof addr === 'object' && addr !== null ? addr.port : this.model.port);
+      });
+    });
   }
 
   /** Stops accepting; open connections finish by themselves (or are cut at `close`). */
@@ -90,4 +97,9 @@ export class TcpProxyListener {
   destroyAll(): void {
     for (const s of this.sockets) s.destroy();
   }
+}
+
+/** Whether a socket closed after both its directions ended (FIN received and sent), not by a reset. */
+function closedCleanly(s: Socket): boolean {
+  return s.readableEnded && s.writableFinished;
 }

@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
 import type { LocalReply } from '../errors/rescue';
 import type { DownstreamResponse, RequestContext } from '../listener/request-context';
 
@@ -10,7 +11,19 @@ export function writeResponseHead(ctx: RequestContext, status: number, headers: 
   ctx.status = status;
   const res = ctx.res;
   if (res.headersSent || res.destroyed) return;
-  (res as { writeHead(status: number, headers: OutgoingHttpHeaders): unknown }).writeHead(status, headers as OutgoingHttpHeaders);
+  if (ctx.protocol === 'HTTP/2' && headers['grpc-status'] !== undefined) {
+    // gRPC trailers-only response (grpc-status among the headers): it must leave as ONE HEADERS frame
+    // with END_STREAM, or clients report "no status". The compatibility API sends HEADERS at
+    // writeHead, so the headers are only set here and end() sends them, ending the stream.
+    const h2 = res as Http2ServerResponse;
+    h2.statusCode = status;
+    for (const name in headers) {
+      const v = headers[name];
+      if (v !== undefined) h2.setHeader(name, v);
+    }
+    return;
+  }
+  (res as ServerResponse).writeHead(status, headers as OutgoingHttpHeaders);
 }
 
 /** Writes a chunk; returns false when the downstream asks to wait for 'drain'. */
@@ -27,7 +40,11 @@ export function endResponse(ctx: RequestContext, trailers: Record<string, string
       any = true;
       break;
     }
-    if (any) (res as { addTrailers(t: Record<string, string | string[]>): void }).addTrailers(trailers);
+    if (any) {
+      // Headers, then trailers in their own HEADERS frame (not folded into a trailers-only reply).
+      if (!res.headersSent) res.writeHead(res.statusCode);
+      (res as { addTrailers(t: Record<string, string | string[]>): void }).addTrailers(trailers);
+    }
     const gs = trailers['grpc-status'];
     if (gs !== undefined) ctx.grpcStatus = String(gs);
   }
@@ -54,6 +71,8 @@ export function sendLocalReply(ctx: RequestContext, reply: LocalReply): void {
     res.end();
     return;
   }
+  // A protocol error leaves the connection in doubt: answer, then close it (Envoy does the same).
+  if (reply.flag === 'DPE' && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
   headers['content-type'] = 'text/plain; charset=utf-8';
   headers['content-length'] = String(Buffer.byteLength(reply.body));
   writeResponseHead(ctx, reply.status, headers as IncomingHttpHeaders);

@@ -54,8 +54,12 @@ class UpstreamAttempt implements Dispatcher.DispatchHandler {
     if (!this.cancelled) this.owner.onData(controller, chunk);
   }
 
-  onResponseEnd(_controller: Controller, trailers: Record<string, string | string[]>): void {
-    if (!this.cancelled) this.owner.onEnd(trailers);
+  onResponseEnd(controller: Controller, trailers: Record<string, string | string[]>): void {
+    // undici 7.30 passes HTTP/2 trailers through a parser meant for HTTP/1.1's flat list, which loses
+    // them (grpc-status!); the original object is still on the controller.
+    const raw = (controller as { rawTrailers?: unknown }).rawTrailers;
+    const t = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, string | string[]>) : trailers;
+    if (!this.cancelled) this.owner.onEnd(t);
   }
 
   onResponseError(_controller: Controller, err: Error): void {
@@ -79,6 +83,7 @@ export class ForwardRequest {
   private perTryTimer: NodeJS.Timeout | null = null;
   private routeTimer: NodeJS.Timeout | null = null;
   private perTryTimedOut = false;
+  private retryHeld = false;
   private attemptStart = 0;
 
   constructor(
@@ -109,12 +114,12 @@ export class ForwardRequest {
     this.pending = true;
     this.attempts++;
     this.host = host;
+    // previous_hosts: remember every host tried (endAttempt clears `host` before a retry is decided).
+    if (this.plan.retry?.previousHosts === true) (this.tried ??= new Set()).add(host);
     this.ctx.upstreamHost = host.id;
     host.activeRequests++;
     this.perTryTimedOut = false;
     this.attemptStart = performance.now();
-    const perTry = this.plan.retry?.perTryTimeoutMs ?? null;
-    if (perTry !== null && perTry > 0) this.perTryTimer = setTimeout(() => this.onPerTryTimeout(), perTry);
     const body = this.plan.body === null ? null : this.plan.body.stream();
     const attempt = new UpstreamAttempt(this);
     this.attempt = attempt;
@@ -126,8 +131,15 @@ export class ForwardRequest {
     this.fail(overflow(this.plan.cluster.name, resource));
   }
 
+  /**
+   * The attempt got a connection and is being sent. The per-try timeout starts here, as Envoy's does
+   * when the pool is ready: time spent queued for a connection is not the attempt's (and an attempt
+   * still queued has nothing to abort).
+   */
   onStarted(): void {
     this.releasePending();
+    const perTry = this.plan.retry?.perTryTimeoutMs ?? null;
+    if (perTry !== null && perTry > 0 && this.perTryTimer === null) this.perTryTimer = setTimeout(onPerTryTimer, perTry, this);
   }
 
   onHeaders(attempt: UpstreamAttempt, controller: Controller, status: number, headers: Record<string, string | string[]>): void {
@@ -184,6 +196,8 @@ export class ForwardRequest {
 
   private mayRetry(outcome: UpstreamOutcome): boolean {
     const { retry, retryOn, body, cluster } = this.plan;
+    // The previous retry (if any) is over: its resource goes back before the next one is asked for.
+    this.releaseRetry();
     if (retry === null || retryOn === null || this.finished) return false;
     if (this.attempts > retry.numRetries) return false;
     if (body !== null && (!body.replayable || body.aborted)) return false;
@@ -199,17 +213,23 @@ export class ForwardRequest {
     const { retry, cluster } = this.plan;
     if (retry === null) return;
     cluster.countRetry();
-    if (retry.previousHosts && this.host !== null) (this.tried ??= new Set()).add(this.host);
     const delay = retryBackoff(this.attempts - 1, retry.backoffBaseMs, retry.backoffMaxMs, this.random);
-    cluster.breaker.tryAcquire('retries');
+    // Envoy holds the retry resource from the decision to retry until that attempt ends.
+    this.retryHeld = cluster.breaker.tryAcquire('retries');
     setTimeout(() => {
-      cluster.breaker.release('retries');
       if (!this.finished) this.sendAttempt();
     }, delay);
   }
 
+  private releaseRetry(): void {
+    if (!this.retryHeld) return;
+    this.retryHeld = false;
+    this.plan.cluster.breaker.release('retries');
+  }
+
   private endAttempt(outcome: UpstreamOutcome): void {
     this.clearTimer('perTry');
+    this.releaseRetry();
     const host = this.host;
     if (host === null) return;
     this.host = null;
@@ -224,7 +244,7 @@ export class ForwardRequest {
     this.plan.cluster.breaker.release('pending');
   }
 
-  private onPerTryTimeout(): void {
+  onPerTryTimeout(): void {
     this.perTryTimer = null;
     this.perTryTimedOut = true;
     if (this.committed) return;
@@ -271,10 +291,15 @@ export class ForwardRequest {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.releaseRetry();
     this.clearTimer('perTry');
     this.clearTimer('route');
     this.onDone(this.ctx);
   }
+}
+
+function onPerTryTimer(fr: ForwardRequest): void {
+  fr.onPerTryTimeout();
 }
 
 function errorFor(outcome: UpstreamOutcome, cluster: string, retried: boolean, cause: Error): ProxyError {

@@ -1,4 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
+import type { RequestContext } from '../listener/request-context';
 
 /**
  * The downstream request body, streamed to the current upstream attempt while a copy is kept (up to
@@ -18,6 +19,8 @@ export class RequestBody {
   constructor(
     private readonly source: Readable,
     private readonly limit: number,
+    /** Counts the body bytes (istio_request_bytes, access log). */
+    private readonly ctx: RequestContext,
   ) {
     source.on('data', (c: Buffer) => this.onData(c));
     source.once('end', () => this.onEnd());
@@ -26,6 +29,7 @@ export class RequestBody {
   }
 
   private onData(c: Buffer): void {
+    this.ctx.bytesReceived += c.length;
     if (this.replayable) {
       this.size += c.length;
       if (this.size > this.limit) {

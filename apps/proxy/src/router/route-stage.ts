@@ -13,7 +13,7 @@ import {
   type RetryPolicyModel,
   type RouteTable,
 } from '@weft/proxy-core';
-import { noCluster, noRoute } from '../errors/proxy-error';
+import { ProxyError, noCluster, noRoute } from '../errors/proxy-error';
 import { localReply, rescue, type LocalReply } from '../errors/rescue';
 import { runFilters } from '../filters/filter-chain';
 import type { HttpFilter, RouteFilterConfig } from '../filters/filter';
@@ -49,6 +49,9 @@ export interface RouteDeps {
   readonly onDone: (ctx: RequestContext) => void;
 }
 
+const badTarget = (target: string): ProxyError =>
+  new ProxyError('WEFT_ERR_PROXY_BAD_REQUEST', 'DPE', `invalid request target ${JSON.stringify(target.slice(0, 100))}`);
+
 const retryDeciders = new WeakMap<RetryPolicyModel, RetryDecider>();
 function deciderFor(policy: RetryPolicyModel): RetryDecider {
   let d = retryDeciders.get(policy);
@@ -71,6 +74,7 @@ export class RouteStage implements HttpHandler {
   ) {}
 
   handle(ctx: RequestContext): void {
+    if (!ctx.validTarget) return this.reply(ctx, rescue(badTarget(ctx.path), ctx.grpc));
     const route = matchRoute(this.active.table, ctx);
     if (route === null) return this.reply(ctx, rescue(noRoute(ctx.authority, ctx.path), ctx.grpc));
     const perRoute: RouteFilterConfig = { route: route.model.perFilter, vhost: route.virtualHost.model.perFilter };
@@ -115,7 +119,7 @@ export class RouteStage implements HttpHandler {
     applyHeaderOpsToList(picked.requestHeaderOps, headers);
     const path = rewritePath(route, ctx.path);
     const h2End = ctx.protocol === 'HTTP/2' ? ((ctx.req as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders ?? false) : null;
-    const body = hasBody(ctx.headers, h2End) ? new RequestBody(ctx.req, RETRY_BUFFER_LIMIT) : null;
+    const body = hasBody(ctx.headers, h2End) ? new RequestBody(ctx.req, RETRY_BUFFER_LIMIT, ctx) : null;
     const retry = action.retryPolicy ?? route.virtualHost.model.retryPolicy;
     if (action.mirrors.length > 0) mirrorRequest(action.mirrors, this.deps.clusters, ctx.method, path, headers, ctx.authority, body, this.deps.random);
     new ForwardRequest(

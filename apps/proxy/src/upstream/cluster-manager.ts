@@ -28,7 +28,7 @@ export class ClusterManager {
     for (const [name, model] of models) {
       const cur = this.clusters.get(name);
       if (cur === undefined) this.clusters.set(name, new Cluster(model, this.metrics, this.log));
-      else if (cur.model !== model) cur.update(model);
+      else if (cur.model !== model && !sameModel(cur.model, model)) cur.update(model);
     }
     for (const [name, cluster] of this.clusters) {
       if (models.has(name)) continue;
@@ -45,4 +45,9 @@ export class ClusterManager {
   destroy(): void {
     for (const c of this.clusters.values()) c.destroy();
   }
+}
+
+/** A re-sent, unchanged cluster (SotW CDS, SIGHUP with the same file) is left alone, as in Envoy. */
+function sameModel(a: ClusterModel, b: ClusterModel): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -7,6 +7,7 @@ import {
   type ClusterModel,
   type CircuitResource,
   type LoadBalancer,
+  type OutlierDetectionModel,
 } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
 import type { ProxyMetrics } from '../observability/proxy-metrics';
@@ -65,18 +66,29 @@ export class Cluster {
       }
     }
     for (const gone of old.values()) void gone.close();
+    const previousOutlier = this.model.outlierDetection;
     this.model = model;
     this.hosts = next;
     this.breaker.setThresholds(model.circuitBreakers, model.retryBudget);
-    this.setupOutlier(model);
+    this.setupOutlier(model, previousOutlier);
     this.lb = this.rebuild();
     return this.lb;
   }
 
-  private setupOutlier(model: ClusterModel): void {
+  /**
+   * Keeps the detector (counters, ejections and their timers) when the outlier settings did not
+   * change; otherwise starts a new one and returns every ejected host to service, as Envoy does when
+   * it rebuilds a changed cluster. A host must never stay ejected with no detector to un-eject it.
+   */
+  private setupOutlier(model: ClusterModel, previous: OutlierDetectionModel | null): void {
+    const od = model.outlierDetection;
+    if (this.outlier !== null && od !== null && JSON.stringify(od) === JSON.stringify(previous)) {
+      this.outlier.setHosts(this.hosts);
+      return;
+    }
     if (this.outlierTimer !== null) clearInterval(this.outlierTimer);
     this.outlierTimer = null;
-    const od = model.outlierDetection;
+    for (const h of this.hosts) if (h.ejected) this.setEjected(h, false, 'outlier detection settings changed');
     if (od === null) {
       this.outlier = null;
       return;

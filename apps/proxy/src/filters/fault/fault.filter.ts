@@ -1,5 +1,6 @@
 import { decideFaultAbort, decideFaultDelay, type FaultModel } from '@weft/proxy-core';
-import { localReply, type LocalReply } from '../../errors/rescue';
+import { ProxyError } from '../../errors/proxy-error';
+import { localReply, rescue, type LocalReply } from '../../errors/rescue';
 import type { RequestContext } from '../../listener/request-context';
 import { faultOverride, type FilterResult, type HttpFilter, type RouteFilterConfig } from '../filter';
 
@@ -20,9 +21,26 @@ export class FaultFilter implements HttpFilter {
     const delay = decideFaultDelay(fault, this.random);
     if (delay > 0) {
       ctx.addFlag('DI');
-      return new Promise((resolve) => setTimeout(() => resolve(this.abort(ctx, fault)), delay));
+      return new Promise((resolve) => this.delay(ctx, fault, delay, resolve));
     }
     return this.abort(ctx, fault);
+  }
+
+  /**
+   * Holds the request for `ms`, then decides the abort. A downstream that goes away meanwhile ends
+   * the delay at once (Envoy resets the stream and cancels the timer): nothing is forwarded for it.
+   */
+  private delay(ctx: RequestContext, fault: FaultModel, ms: number, resolve: (r: LocalReply | null) => void): void {
+    const res = ctx.res;
+    const onClose = (): void => {
+      clearTimeout(timer);
+      resolve(rescue(downstreamGone(), ctx.grpc));
+    };
+    const timer = setTimeout(() => {
+      res.removeListener('close', onClose);
+      resolve(res.destroyed ? rescue(downstreamGone(), ctx.grpc) : this.abort(ctx, fault));
+    }, ms);
+    res.once('close', onClose);
   }
 
   private abort(ctx: RequestContext, fault: FaultModel): LocalReply | null {
@@ -34,4 +52,8 @@ export class FaultFilter implements HttpFilter {
     const status = abort.httpStatus ?? 503;
     return localReply(status, 'fault filter abort\n', 'FI', 'WEFT_ERR_PROXY_FAULT_ABORT: fault filter abort');
   }
+}
+
+function downstreamGone(): ProxyError {
+  return new ProxyError('WEFT_ERR_PROXY_DOWNSTREAM_CLOSED', 'DC', 'downstream closed during the fault delay');
 }
