@@ -48,7 +48,7 @@ export class Proxy implements AdminTarget {
 
   constructor(private readonly options: ProxyOptions) {
     this.logger = options.logger;
-    this.metrics = new ProxyMetrics('source', options.workload, options.namespace);
+    this.metrics = new ProxyMetrics(options.workload, options.namespace);
     this.accessLog = new AccessLog(options.accessLog);
     this.clusters = new ClusterManager(this.metrics, options.logger.child({ component: 'cluster-manager' }));
     this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx) };
@@ -173,6 +173,7 @@ export class Proxy implements AdminTarget {
     const durationMs = performance.now() - ctx.startMs;
     const status = ctx.status === 0 && ctx.flags.includes('DC') ? 0 : ctx.status;
     this.metrics.record({
+      inbound: ctx.inbound,
       cluster: ctx.upstreamCluster ?? 'unknown',
       protocol: ctx.grpc ? 'grpc' : 'http',
       status,

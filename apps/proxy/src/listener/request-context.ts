@@ -33,6 +33,8 @@ export class RequestContext {
   bytesReceived = 0;
   bytesSent = 0;
   done = false;
+  /** Arrived on an INBOUND listener (set by the route stage). */
+  inbound = false;
 
   constructor(
     readonly req: DownstreamRequest,

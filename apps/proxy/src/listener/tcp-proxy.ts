@@ -38,7 +38,7 @@ export class TcpProxyListener {
       down.destroy();
       return;
     }
-    const labels = this.metrics.tcpLabels(cfg.cluster);
+    const labels = this.metrics.tcpLabels(cfg.cluster, this.model.direction === 'INBOUND');
     this.metrics.tcpOpened.inc(labels);
     host.activeRequests++;
     const up = connect({ host: host.address, port: host.port, timeout: cluster.model.connectTimeoutMs, allowHalfOpen: true });

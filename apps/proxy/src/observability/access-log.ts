@@ -1,4 +1,6 @@
-import pino, { type Logger } from 'pino';
+import pino from 'pino';
+
+type SonicBoom = ReturnType<typeof pino.destination>;
 
 /** One access log record (Envoy's access-log fields, JSON). */
 export interface AccessRecord {
@@ -19,26 +21,31 @@ export interface AccessRecord {
 }
 
 /**
- * JSON access log through an asynchronous pino destination (buffered writes, never blocking the
- * event loop on stdout). Disabled with `--access-log off`.
+ * JSON access log through an asynchronous pino destination (sonic-boom: buffered writes, never
+ * blocking the event loop on stdout or a file). One line per request, `{"time":<epoch ms>, …record}`;
+ * the record is serialised directly (its fields are plain strings and numbers), skipping pino's
+ * per-call logger machinery, which cost about 7 % of the proxy's CPU under load.
+ * Disabled with `--access-log off`.
  */
 export class AccessLog {
-  private readonly log: Logger | null;
+  private readonly dest: SonicBoom | null;
 
   constructor(target: 'stdout' | 'off' | string) {
-    if (target === 'off') {
-      this.log = null;
-      return;
-    }
-    const dest = pino.destination({ dest: target === 'stdout' ? 1 : target, sync: false, minLength: 4096 });
-    this.log = pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg' }, dest);
+    this.dest = target === 'off' ? null : pino.destination({ dest: target === 'stdout' ? 1 : target, sync: false, minLength: 4096 });
   }
 
   write(r: AccessRecord): void {
-    this.log?.info(r, 'access');
+    if (this.dest === null) return;
+    const json = JSON.stringify(r);
+    this.dest.write(`{"time":${Date.now()},"msg":"access",${json.slice(1)}\n`);
   }
 
   flush(): void {
-    this.log?.flush();
+    if (this.dest === null) return;
+    try {
+      this.dest.flushSync();
+    } catch {
+      // nothing buffered yet, or the destination is not open yet
+    }
   }
 }

@@ -31,7 +31,16 @@ type TcpLabel = (typeof TCP_LABELS)[number];
 const DURATION_BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
 const BYTES_BUCKETS = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000];
 
+interface RequestSeries {
+  readonly requests: { inc(): void };
+  readonly duration: { observe(v: number): void };
+  readonly requestBytes: { observe(v: number): void };
+  readonly responseBytes: { observe(v: number): void };
+}
+
 export interface RequestRecord {
+  /** Arrived on an INBOUND listener (reporter="destination"). */
+  inbound: boolean;
   cluster: string;
   protocol: string;
   status: number;
@@ -81,32 +90,39 @@ export class ProxyMetrics {
   readonly configSwaps = new Counter({ name: 'weft_proxy_config_swaps_total', help: 'Configuration snapshots applied', registers: [this.registry] });
   readonly configRejections = new Counter({ name: 'weft_proxy_config_rejections_total', help: 'Configuration snapshots rejected', registers: [this.registry] });
 
-  private readonly cache = new Map<string, LabelValues<RequestLabel>>();
+  private readonly cache = new Map<string, RequestSeries>();
   private readonly tcpCache = new Map<string, LabelValues<TcpLabel>>();
 
   constructor(
-    private readonly reporter: 'source' | 'destination',
     private readonly workload: string,
     private readonly namespace: string,
   ) {}
 
+  /** Records one request: one map lookup, then four pre-bound series (no label hashing per request). */
   record(r: RequestRecord): void {
-    const key = `${r.cluster}|${r.status}|${r.flags}|${r.grpcStatus}|${r.protocol}`;
-    let labels = this.cache.get(key);
-    if (labels === undefined) {
-      labels = this.requestLabels(r);
-      this.cache.set(key, labels);
+    const key = `${r.inbound ? 'd' : 's'}|${r.cluster}|${r.status}|${r.flags}|${r.grpcStatus}|${r.protocol}`;
+    let series = this.cache.get(key);
+    if (series === undefined) {
+      const labels = this.requestLabels(r);
+      series = {
+        requests: this.requests.labels(labels),
+        duration: this.duration.labels(labels),
+        requestBytes: this.requestBytes.labels(labels),
+        responseBytes: this.responseBytes.labels(labels),
+      };
+      this.cache.set(key, series);
     }
-    this.requests.inc(labels);
-    this.duration.observe(labels, r.durationMs);
-    this.requestBytes.observe(labels, r.requestBytes);
-    this.responseBytes.observe(labels, r.responseBytes);
+    series.requests.inc();
+    series.duration.observe(r.durationMs);
+    series.requestBytes.observe(r.requestBytes);
+    series.responseBytes.observe(r.responseBytes);
   }
 
   private requestLabels(r: RequestRecord): LabelValues<RequestLabel> {
     const svc = serviceOf(r.cluster);
     return {
-      reporter: this.reporter,
+      // Istio: the client-side sidecar reports as source, the server-side (inbound) one as destination.
+      reporter: r.inbound ? 'destination' : 'source',
       source_workload: this.workload,
       source_workload_namespace: this.namespace,
       destination_service: svc.host,
@@ -121,12 +137,13 @@ export class ProxyMetrics {
     };
   }
 
-  tcpLabels(cluster: string): LabelValues<TcpLabel> {
-    let labels = this.tcpCache.get(cluster);
+  tcpLabels(cluster: string, inbound: boolean): LabelValues<TcpLabel> {
+    const key = `${inbound ? 'd' : 's'}|${cluster}`;
+    let labels = this.tcpCache.get(key);
     if (labels === undefined) {
       const svc = serviceOf(cluster);
       labels = {
-        reporter: this.reporter,
+        reporter: inbound ? 'destination' : 'source',
         source_workload: this.workload,
         source_workload_namespace: this.namespace,
         destination_service: svc.host,
@@ -134,7 +151,7 @@ export class ProxyMetrics {
         destination_cluster: cluster,
         connection_security_policy: 'none',
       };
-      this.tcpCache.set(cluster, labels);
+      this.tcpCache.set(key, labels);
     }
     return labels;
   }

@@ -74,6 +74,7 @@ export class RouteStage implements HttpHandler {
   ) {}
 
   handle(ctx: RequestContext): void {
+    ctx.inbound = this.active.hcm.direction === 'INBOUND';
     if (!ctx.validTarget) return this.reply(ctx, rescue(badTarget(ctx.path), ctx.grpc));
     const route = matchRoute(this.active.table, ctx);
     if (route === null) return this.reply(ctx, rescue(noRoute(ctx.authority, ctx.path), ctx.grpc));
