@@ -13,7 +13,7 @@ export interface HttpHandler {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 431: 'Request Header Fields Too Large' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
 /**
  * An HTTP listener: one TCP port that serves HTTP/1.1 (node:http, llhttp in strict mode) and HTTP/2
@@ -43,10 +43,23 @@ export class HttpListener {
     const maxHeaderSize = (hcm?.maxRequestHeadersKb ?? 60) * 1024;
     const idle = hcm?.idleTimeoutMs ?? 3_600_000;
     this.h1 = createH1Server(
-      { maxHeaderSize, keepAliveTimeout: Math.min(idle, 2_147_483_647), requestTimeout: 0, headersTimeout: 60_000, insecureHTTPParser: false, joinDuplicateHeaders: false },
+      {
+        maxHeaderSize,
+        keepAliveTimeout: Math.min(idle, 2_147_483_647),
+        // HCM request_timeout: the whole request must arrive within it (node answers 408).
+        requestTimeout: hcm?.requestTimeoutMs ?? 0,
+        // node checks that deadline on this interval (default 30 s): make it fine enough to matter.
+        connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor((hcm?.requestTimeoutMs ?? 120_000) / 4))),
+        headersTimeout: Math.min(60_000, hcm?.requestTimeoutMs ?? 60_000),
+        insecureHTTPParser: false,
+        joinDuplicateHeaders: false,
+      },
       (req, res) => this.onRequest(req, res),
     );
     this.h1.on('clientError', (err: Error & { code?: string }, socket: Duplex) => this.onClientError(err, socket));
+    // The h1 server never listens itself (connections are handed over after sniffing), so start its
+    // connection tracking by hand: it enforces headersTimeout (slowloris) and request_timeout.
+    this.h1.emit('listening');
     this.h1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     // CONNECT (tunnelling) is not supported: refused like a malformed request instead of a silent close.
     this.h1.on('connect', (_req: IncomingMessage, socket: Duplex) => this.refuse(socket, 400, 'CONNECT is not supported'));
@@ -68,7 +81,10 @@ export class HttpListener {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    sniffProtocol(socket, (protocol) => {
+    const codec = this.model.http?.codecType ?? 'AUTO';
+    sniffProtocol(socket, (sniffed) => {
+      // codec_type HTTP1 / HTTP2 pins the codec; AUTO goes by the connection's first bytes.
+      const protocol = codec === 'HTTP1' ? 'http1' : codec === 'HTTP2' ? 'h2' : sniffed;
       if (protocol === 'h2') {
         // The session reads the unshifted preface itself (socket.read() on the next tick) and then
         // consumes the native handle: resuming the socket here would hand those bytes to nobody.
@@ -113,16 +129,17 @@ export class HttpListener {
   }
 
   private onClientError(err: Error & { code?: string }, socket: Duplex): void {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return this.refuse(socket, 408, 'request timeout');
     this.refuse(socket, err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, err.code ?? 'malformed request');
     this.log.debug({ code: err.code, listener: this.model.name }, 'rejected malformed request');
   }
 
   /** Answers a request the parser refused (no route ever sees it) and closes the connection. */
-  private refuse(socket: Duplex, status: 400 | 431, why: string): void {
+  private refuse(socket: Duplex, status: 400 | 408 | 431, why: string): void {
     // Never inside a response already under way on this connection (node:http's own rule).
     const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
     if ((socket as Socket).writable && !(socket as Socket).destroyed && inFlight?.headersSent !== true) {
-      const reason = `WEFT_ERR_PROXY_BAD_REQUEST: ${why}`;
+      const reason = status === 408 ? `WEFT_ERR_PROXY_REQUEST_TIMEOUT: ${why}` : `WEFT_ERR_PROXY_BAD_REQUEST: ${why}`;
       socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nconnection: close\r\ncontent-length: 0\r\nx-weft-error: ${reason}\r\n\r\n`);
     }
     socket.destroy();

@@ -20,6 +20,8 @@ export interface ForwardPlan {
   readonly body: RequestBody | null;
   readonly hash: number | null;
   readonly timeoutMs: number | null;
+  /** Longest silence on the upstream stream (route idle_timeout, else the HCM stream_idle_timeout); null: none. */
+  readonly idleTimeoutMs: number | null;
   readonly retry: RetryPolicyModel | null;
   readonly retryOn: RetryDecider | null;
   readonly responseHeaderOps: readonly HeaderOp[];
@@ -123,7 +125,12 @@ export class ForwardRequest {
     const body = this.plan.body === null ? null : this.plan.body.stream();
     const attempt = new UpstreamAttempt(this);
     this.attempt = attempt;
-    host.dispatcher.dispatch({ path: this.plan.path, method: this.ctx.method, headers: this.plan.headers, body }, attempt);
+    // undici's headers/body timeouts measure silence before the response head and between body chunks.
+    const idle = this.plan.idleTimeoutMs ?? 0;
+    host.dispatcher.dispatch(
+      { path: this.plan.path, method: this.ctx.method, headers: this.plan.headers, body, headersTimeout: idle, bodyTimeout: idle },
+      attempt,
+    );
   }
 
   private overflow(resource: string): void {
@@ -308,7 +315,7 @@ function errorFor(outcome: UpstreamOutcome, cluster: string, retried: boolean, c
     case 'connect-failure':
       return new ProxyError('WEFT_ERR_PROXY_CONNECT_FAILURE', retried ? 'URX' : 'UF', `upstream connect failure in cluster ${cluster}${urx}: ${cause.message}`, { cause });
     case 'timeout':
-      return new ProxyError('WEFT_ERR_PROXY_UPSTREAM_TIMEOUT', 'UT', `upstream per-try timeout in cluster ${cluster}${urx}`);
+      return new ProxyError('WEFT_ERR_PROXY_UPSTREAM_TIMEOUT', 'UT', `upstream per-try or idle timeout in cluster ${cluster}${urx}`);
     default:
       return new ProxyError('WEFT_ERR_PROXY_UPSTREAM_RESET', retried ? 'URX' : 'UC', `upstream connection reset in cluster ${cluster}${urx}: ${cause.message}`, { cause });
   }

@@ -52,6 +52,12 @@ export interface RouteDeps {
 const badTarget = (target: string): ProxyError =>
   new ProxyError('WEFT_ERR_PROXY_BAD_REQUEST', 'DPE', `invalid request target ${JSON.stringify(target.slice(0, 100))}`);
 
+/** Route idle_timeout overrides the HCM stream_idle_timeout; 0 disables it (Envoy). */
+function idleTimeoutOf(route: number | null, stream: number | null): number | null {
+  const t = route ?? stream;
+  return t === null || t === 0 ? null : t;
+}
+
 const retryDeciders = new WeakMap<RetryPolicyModel, RetryDecider>();
 function deciderFor(policy: RetryPolicyModel): RetryDecider {
   let d = retryDeciders.get(policy);
@@ -132,6 +138,7 @@ export class RouteStage implements HttpHandler {
         body,
         hash: action.hashPolicy.length === 0 ? null : requestHash(action.hashPolicy, ctx),
         timeoutMs: action.timeoutMs,
+        idleTimeoutMs: idleTimeoutOf(action.idleTimeoutMs, this.active.hcm.streamIdleTimeoutMs),
         retry,
         retryOn: retry === null ? null : deciderFor(retry),
         responseHeaderOps: picked.responseHeaderOps,

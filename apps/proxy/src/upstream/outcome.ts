@@ -2,6 +2,7 @@ import {
   CONNECT_FAILURE_OUTCOME,
   REFUSED_STREAM_OUTCOME,
   RESET_OUTCOME,
+  TIMEOUT_OUTCOME,
   type OutlierResult,
   type RetryOutcome,
   type RetryPredicate,
@@ -23,6 +24,7 @@ const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'E
 export function classifyError(err: Error & { code?: string }): UpstreamOutcome {
   const code = err.code ?? '';
   if (CONNECT_CODES.has(code)) return CONNECT_FAILURE_OUTCOME;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return TIMEOUT_OUTCOME;
   if (/REFUSED_STREAM/.test(err.message)) return REFUSED_STREAM_OUTCOME;
   return RESET_OUTCOME;
 }

@@ -56,6 +56,12 @@ describe('fault injection', () => {
                   envoy.filters.http.fault:
                     "@type": ${FAULT}
                     delay: { fixed_delay: 0.5s, percentage: { numerator: 100 } }
+              - match: { prefix: /quick }
+                route: { cluster: app }
+                typed_per_filter_config:
+                  envoy.filters.http.fault:
+                    "@type": ${FAULT}
+                    delay: { fixed_delay: 0.5s, percentage: { numerator: 0 } }
               - match: { prefix: /teapot }
                 route: { cluster: app }
                 typed_per_filter_config:
