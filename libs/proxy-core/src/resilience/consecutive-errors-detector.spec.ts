@@ -1,5 +1,6 @@
 import type { OutlierDetectionModel } from '../model/config-model';
 import { ConsecutiveErrorsDetector, type EjectionReason, type OutlierResult } from './consecutive-errors-detector';
+import { seededRandom as seeded } from '../lb/seeded-random';
 
 const BASE: OutlierDetectionModel = {
   consecutive5xx: 5,
@@ -12,17 +13,6 @@ const BASE: OutlierDetectionModel = {
   enforcingConsecutiveGatewayFailure: 100,
 };
 
-/** mulberry32: a seeded [0, 1) source so statistical checks are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Harness {
   detector: ConsecutiveErrorsDetector<string>;

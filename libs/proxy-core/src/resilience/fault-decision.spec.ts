@@ -1,17 +1,7 @@
 import type { FaultModel } from '../model/config-model';
 import { decideFaultAbort, decideFaultDelay } from './fault-decision';
+import { seededRandom as seeded } from '../lb/seeded-random';
 
-/** mulberry32: a seeded [0, 1) source so statistical checks are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fault = (delayFraction: number | null, abortFraction: number | null): FaultModel => ({
   delay: delayFraction === null ? null : { fixedDelayMs: 1500, fraction: delayFraction },

@@ -1,6 +1,7 @@
 import { forward, prefix, request, route, routeConfig, vhost } from './route-fixtures.spec-helper';
 import { compileRouteConfig, matchRoute } from './route-table';
 import { pickCluster, pickClusterByValue } from './weighted-cluster';
+import { seededRandom as seeded } from '../lb/seeded-random';
 
 function routeWith(clusters: ReadonlyArray<readonly [string, number]>) {
   const table = compileRouteConfig(routeConfig([vhost('vh', ['*'], [route('r', prefix('/'), { action: forward(clusters) })])]));
@@ -9,17 +10,6 @@ function routeWith(clusters: ReadonlyArray<readonly [string, number]>) {
   return r;
 }
 
-/** mulberry32: a small seeded PRNG so the statistical test is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('weighted cluster selection', () => {
   const r = routeWith([['v1', 90], ['v2', 10]]);
