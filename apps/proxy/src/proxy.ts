@@ -204,7 +204,7 @@ export class Proxy implements AdminTarget {
   // ---- AdminTarget ----
 
   metricsText(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.text();
   }
 
   configDump(): unknown {

@@ -1,21 +1,20 @@
-import { Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
+import { Counter, Gauge, Registry, type LabelValues } from 'prom-client';
+import { RequestSeries, labelText, renderRequestSeries } from './request-series';
 
 /** Istio's standard request metric labels (a subset, same names), so Istio dashboards and Kiali work. */
-const REQUEST_LABELS = [
-  'reporter',
-  'source_workload',
-  'source_workload_namespace',
-  'destination_service',
-  'destination_service_name',
-  'destination_service_namespace',
-  'destination_cluster',
-  'request_protocol',
-  'response_code',
-  'grpc_response_status',
-  'response_flags',
-  'connection_security_policy',
-] as const;
-type RequestLabel = (typeof REQUEST_LABELS)[number];
+type RequestLabel =
+  | 'reporter'
+  | 'source_workload'
+  | 'source_workload_namespace'
+  | 'destination_service'
+  | 'destination_service_name'
+  | 'destination_service_namespace'
+  | 'destination_cluster'
+  | 'request_protocol'
+  | 'response_code'
+  | 'grpc_response_status'
+  | 'response_flags'
+  | 'connection_security_policy';
 
 const TCP_LABELS = [
   'reporter',
@@ -28,15 +27,6 @@ const TCP_LABELS = [
 ] as const;
 type TcpLabel = (typeof TCP_LABELS)[number];
 
-const DURATION_BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
-const BYTES_BUCKETS = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000];
-
-interface RequestSeries {
-  readonly requests: { inc(): void };
-  readonly duration: { observe(v: number): void };
-  readonly requestBytes: { observe(v: number): void };
-  readonly responseBytes: { observe(v: number): void };
-}
 
 export interface RequestRecord {
   /** Arrived on an INBOUND listener (reporter="destination"). */
@@ -58,16 +48,6 @@ export interface RequestRecord {
  */
 export class ProxyMetrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({ name: 'istio_requests_total', help: 'Requests processed by the proxy', labelNames: REQUEST_LABELS, registers: [this.registry] });
-  readonly duration = new Histogram({
-    name: 'istio_request_duration_milliseconds',
-    help: 'Request duration',
-    labelNames: REQUEST_LABELS,
-    buckets: DURATION_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly requestBytes = new Histogram({ name: 'istio_request_bytes', help: 'Request body sizes', labelNames: REQUEST_LABELS, buckets: BYTES_BUCKETS, registers: [this.registry] });
-  readonly responseBytes = new Histogram({ name: 'istio_response_bytes', help: 'Response body sizes', labelNames: REQUEST_LABELS, buckets: BYTES_BUCKETS, registers: [this.registry] });
   readonly tcpOpened = new Counter({ name: 'istio_tcp_connections_opened_total', help: 'TCP connections opened', labelNames: TCP_LABELS, registers: [this.registry] });
   readonly tcpClosed = new Counter({ name: 'istio_tcp_connections_closed_total', help: 'TCP connections closed', labelNames: TCP_LABELS, registers: [this.registry] });
   readonly tcpSent = new Counter({ name: 'istio_tcp_sent_bytes_total', help: 'Bytes sent to the downstream of TCP connections', labelNames: TCP_LABELS, registers: [this.registry] });
@@ -98,27 +78,23 @@ export class ProxyMetrics {
     private readonly namespace: string,
   ) {}
 
-  /** Records one request: one map lookup, then four pre-bound series (no label hashing per request). */
+  /** Records one request: one map lookup, then plain accumulator updates (rendered at scrape time). */
   record(r: RequestRecord): void {
     const key = `${r.inbound ? 'd' : 's'}|${r.cluster}|${r.status}|${r.flags}|${r.grpcStatus}|${r.protocol}`;
     let series = this.cache.get(key);
     if (series === undefined) {
-      const labels = this.requestLabels(r);
-      series = {
-        requests: this.requests.labels(labels),
-        duration: this.duration.labels(labels),
-        requestBytes: this.requestBytes.labels(labels),
-        responseBytes: this.responseBytes.labels(labels),
-      };
+      series = new RequestSeries(labelText(this.requestLabels(r)));
       this.cache.set(key, series);
     }
-    series.requests.inc();
-    series.duration.observe(r.durationMs);
-    series.requestBytes.observe(r.requestBytes);
-    series.responseBytes.observe(r.responseBytes);
+    series.record(r.durationMs, r.requestBytes, r.responseBytes);
   }
 
-  private requestLabels(r: RequestRecord): LabelValues<RequestLabel> {
+  /** The whole exposition: Istio request metrics, then everything in the prom-client registry. */
+  async text(): Promise<string> {
+    return renderRequestSeries([...this.cache.values()]) + (await this.registry.metrics());
+  }
+
+  private requestLabels(r: RequestRecord): Record<RequestLabel, string> {
     const svc = serviceOf(r.cluster);
     return {
       // Istio: the client-side sidecar reports as source, the server-side (inbound) one as destination.
