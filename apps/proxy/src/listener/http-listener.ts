@@ -6,6 +6,7 @@ import type { ListenerModel } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
 import { RequestContext } from './request-context';
 import { sniffProtocol } from './sniff';
+import { listenOn } from './listen';
 
 /** What the listener hands each request and upgrade to (the route stage). */
 export interface HttpHandler {
@@ -146,14 +147,7 @@ export class HttpListener {
   }
 
   listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.model.port, this.model.address, () => {
-        this.server.removeListener('error', reject);
-        const addr = this.server.address();
-        resolve(typeof addr === 'object' && addr !== null ? addr.port : this.model.port);
-      });
-    });
+    return listenOn(this.server, this.model.address, this.model.port);
   }
 
   /** Stops accepting and lets in-flight requests finish; resolves when none is left. */

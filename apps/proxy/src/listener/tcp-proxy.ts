@@ -3,6 +3,7 @@ import type { ListenerModel, TcpProxyModel } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
 import type { ClusterManager } from '../upstream/cluster-manager';
 import type { ProxyMetrics } from '../observability/proxy-metrics';
+import { listenOn } from './listen';
 
 /**
  * A TCP proxy listener (envoy.filters.network.tcp_proxy): each downstream connection is piped to one
@@ -75,14 +76,7 @@ export class TcpProxyListener {
   }
 
   listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.model.port, this.model.address, () => {
-        this.server.removeListener('error', reject);
-        const addr = this.server.address();
-        resolve(typeof addr === 'object' && addr !== null ? addr.port : this.model.port);
-      });
-    });
+    return listenOn(this.server, this.model.address, this.model.port);
   }
 
   /** Stops accepting; open connections finish by themselves (or are cut at `close`). */
