@@ -2,17 +2,24 @@ import type { Socket } from 'node:net';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
+/** A connection must say which protocol it speaks within this time (the headers timeout covers the rest). */
+export const SNIFF_TIMEOUT_MS = 10_000;
+
 /**
  * Reads the first bytes of a connection to tell HTTP/2 prior knowledge (h2c, gRPC) from HTTP/1.x,
- * then puts them back so the chosen server parses the connection from its first byte.
+ * then puts them back so the chosen server parses the connection from its first byte. A client that
+ * sends nothing, or stalls inside the HTTP/2 preface, is disconnected after `timeoutMs`.
  */
-export function sniffProtocol(socket: Socket, done: (protocol: 'h2' | 'http1') => void): void {
+export function sniffProtocol(socket: Socket, done: (protocol: 'h2' | 'http1') => void, timeoutMs = SNIFF_TIMEOUT_MS): void {
   let seen: Buffer = Buffer.alloc(0);
+  const timer = setTimeout(() => socket.destroy(), timeoutMs);
+  socket.once('close', () => clearTimeout(timer));
   const onData = (chunk: Buffer): void => {
     seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
     const n = Math.min(seen.length, H2_PREFACE.length);
     const isPrefix = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
     if (isPrefix && n < H2_PREFACE.length) return; // need more bytes to decide
+    clearTimeout(timer);
     socket.removeListener('data', onData);
     socket.pause();
     socket.unshift(seen);
