@@ -25,3 +25,4 @@ export { CompiledCluster, pickCluster, pickClusterByValue } from './routing/weig
 export type { WeightedClusters } from './routing/weighted-cluster';
 export { rewritePath } from './routing/path-rewrite';
 export { HeaderOp, HEADER_OP_REMOVE, HEADER_OP_SET, HEADER_OP_APPEND, applyHeaderOps, applyHeaderOpsToList } from './routing/header-mutations';
+export * from './lb/locality-weights';

@@ -31,6 +31,7 @@ function clusterWith(name: string, extra: Partial<ClusterModel>): ClusterModel {
     outlierDetection: null,
     idleTimeoutMs: 3_600_000,
     maxRequestsPerConnection: null,
+    localityWeighted: false,
     ...extra,
   };
 }
@@ -207,6 +208,7 @@ describe('loadBootstrap: the sample bootstrap', () => {
         endpoints: [endpoint('10.0.1.10', 9080), endpoint('10.0.1.11', 9080, { health: 'DRAINING' })],
       }),
       clusterWith('reviews-v2', {
+        localityWeighted: true,
         connectTimeoutMs: 1000,
         lbPolicy: 'LEAST_REQUEST',
         choiceCount: 3,

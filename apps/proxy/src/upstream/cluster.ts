@@ -3,6 +3,7 @@ import {
   ConsecutiveErrorsDetector,
   PeakEwma,
   createBalancer,
+  effectiveWeights,
   retryBudgetAllows,
   type ClusterModel,
   type CircuitResource,
@@ -53,16 +54,17 @@ export class Cluster {
     const samePool = this.hosts.length > 0 && JSON.stringify(poolOptionsOf(this.model)) === JSON.stringify(poolOptions);
     const old = new Map(this.hosts.map((h) => [h.id, h]));
     const next: Host[] = [];
-    for (const ep of model.endpoints) {
+    const weights = effectiveWeights(model.endpoints, model.localityWeighted);
+    for (const [i, ep] of model.endpoints.entries()) {
       const id = ep.address.includes(':') ? `[${ep.address}]:${ep.port}` : `${ep.address}:${ep.port}`;
       const prev = old.get(id);
-      if (prev !== undefined && samePool && prev.weight === Math.max(1, ep.weight * ep.localityWeight)) {
+      if (prev !== undefined && samePool && prev.weight === weights[i]) {
         prev.health = ep.health;
         prev.refresh();
         next.push(prev);
         old.delete(id);
       } else {
-        next.push(new Host(ep, poolOptions, new PeakEwma(now())));
+        next.push(new Host(ep, poolOptions, new PeakEwma(now()), weights[i]));
       }
     }
     for (const gone of old.values()) void gone.close();

@@ -33,11 +33,13 @@ export class Host implements EwmaHost {
     pool: HostPoolOptions,
     /** Peak-EWMA latency estimate (read by the PEAK_EWMA balancer, fed by every attempt). */
     readonly ewma: PeakEwma,
+    /** Effective load-balancing weight (endpoint and locality weights, see effectiveWeights). */
+    weight: number,
   ) {
     this.address = ep.address;
     this.port = ep.port;
     this.id = ep.address.includes(':') ? `[${ep.address}]:${ep.port}` : `${ep.address}:${ep.port}`;
-    this.weight = Math.max(1, ep.weight * ep.localityWeight);
+    this.weight = weight;
     this.locality = ep.locality;
     this.health = ep.health;
     this.available = healthyStatus(ep.health);

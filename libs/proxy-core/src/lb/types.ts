@@ -5,7 +5,7 @@
 export interface LbHost {
   /** `address:port`, stable across updates. */
   readonly id: string;
-  /** Effective weight (endpoint weight × locality weight), ≥ 1. */
+  /** Effective integer weight ≥ 1 (see effectiveWeights: endpoint weight, shared within its weighted locality). */
   readonly weight: number;
   /** In-flight requests on this host (maintained by the cluster). */
   activeRequests: number;

@@ -67,6 +67,8 @@ export interface ClusterModel {
   /** Idle upstream connection timeout (common_http_protocol_options.idle_timeout). */
   readonly idleTimeoutMs: number | null;
   readonly maxRequestsPerConnection: number | null;
+  /** common_lb_config.locality_weighted_lb_config: localities share load by their weights. */
+  readonly localityWeighted: boolean;
 }
 
 export type StringMatchKind = 'exact' | 'prefix' | 'suffix' | 'contains' | 'regex';

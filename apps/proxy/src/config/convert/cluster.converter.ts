@@ -27,6 +27,7 @@ export function cluster(m: ProtoMessage, path: string, ctx: ConfigContext): Clus
     ...lbSettings(m, path, ctx),
     ...upstreamHttp(m, path, ctx),
     endpoints: assignment === null ? [] : loadAssignment(assignment, fieldPath(path, 'load_assignment'), { localityWeighted }, ctx).endpoints,
+    localityWeighted,
     circuitBreakers: breakers,
     retryBudget: budget,
     outlierDetection: outlier === null ? null : outlierDetection(outlier, fieldPath(path, 'outlier_detection'), ctx),
