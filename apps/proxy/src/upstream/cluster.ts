@@ -25,7 +25,8 @@ const now = (): number => performance.now();
 export class Cluster {
   model: ClusterModel;
   hosts: Host[] = [];
-  private lb: LoadBalancer<Host>;
+  /** One balancer per priority level, lowest (preferred) first. */
+  private levels: readonly LoadBalancer<Host>[];
   readonly breaker: CircuitBreaker;
   private outlier: ConsecutiveErrorsDetector<Host> | null = null;
   private outlierTimer: NodeJS.Timeout | null = null;
@@ -41,7 +42,7 @@ export class Cluster {
     this.model = model;
     this.labels = { cluster_name: model.name };
     this.breaker = new CircuitBreaker(model.circuitBreakers, model.retryBudget);
-    this.lb = this.update(model);
+    this.levels = this.update(model);
   }
 
   get name(): string {
@@ -49,7 +50,7 @@ export class Cluster {
   }
 
   /** Applies a new model: keeps hosts whose endpoint and pool settings are unchanged. */
-  update(model: ClusterModel): LoadBalancer<Host> {
+  update(model: ClusterModel): readonly LoadBalancer<Host>[] {
     const poolOptions = poolOptionsOf(model);
     const samePool = this.hosts.length > 0 && JSON.stringify(poolOptionsOf(this.model)) === JSON.stringify(poolOptions);
     const old = new Map(this.hosts.map((h) => [h.id, h]));
@@ -58,7 +59,7 @@ export class Cluster {
     for (const [i, ep] of model.endpoints.entries()) {
       const id = ep.address.includes(':') ? `[${ep.address}]:${ep.port}` : `${ep.address}:${ep.port}`;
       const prev = old.get(id);
-      if (prev !== undefined && samePool && prev.weight === weights[i]) {
+      if (prev !== undefined && samePool && prev.weight === weights[i] && prev.priority === ep.priority) {
         prev.health = ep.health;
         prev.refresh();
         next.push(prev);
@@ -73,8 +74,8 @@ export class Cluster {
     this.hosts = next;
     this.breaker.setThresholds(model.circuitBreakers, model.retryBudget);
     this.setupOutlier(model, previousOutlier);
-    this.lb = this.rebuild();
-    return this.lb;
+    this.levels = this.rebuild();
+    return this.levels;
   }
 
   /**
@@ -114,16 +115,34 @@ export class Cluster {
     if (ejected) this.metrics.ejections.inc(this.labels);
     this.metrics.ejected.set(this.labels, this.hosts.filter((h) => h.ejected).length);
     this.log.info({ cluster: this.name, host: host.id, ejected, why }, ejected ? 'host ejected' : 'host returned');
-    this.lb = this.rebuild();
+    this.levels = this.rebuild();
   }
 
-  private rebuild(): LoadBalancer<Host> {
-    return createBalancer<Host>(this.model.lbPolicy, this.model, this.hosts, this.random, now);
+  /** Balancers per priority level (EDS priorities), built when hosts or their weights change. */
+  private rebuild(): readonly LoadBalancer<Host>[] {
+    const byPriority = new Map<number, Host[]>();
+    for (const h of this.hosts) {
+      const level = byPriority.get(h.priority);
+      if (level === undefined) byPriority.set(h.priority, [h]);
+      else level.push(h);
+    }
+    return [...byPriority.keys()]
+      .sort((a, b) => a - b)
+      .map((p) => createBalancer<Host>(this.model.lbPolicy, this.model, byPriority.get(p) ?? [], this.random, now));
   }
 
-  /** A host for one attempt, or null when none is available. */
+  /**
+   * A host for one attempt, or null when none is available: from the lowest priority level that has
+   * an available host. A higher level takes over only when a whole level is down (Envoy spills over
+   * gradually by health percentage, with an overprovisioning factor).
+   */
   pick(hash: number | null, exclude: ReadonlySet<Host> | null): Host | null {
-    return this.lb.pick({ hash, exclude });
+    const ctx = { hash, exclude };
+    for (const lb of this.levels) {
+      const h = lb.pick(ctx);
+      if (h !== null) return h;
+    }
+    return null;
   }
 
   /** Records the end of one attempt: outlier detection, EWMA latency, host stats. */

@@ -19,6 +19,8 @@ export class Host implements EwmaHost {
   readonly port: number;
   readonly weight: number;
   readonly locality: Locality;
+  /** EDS priority level: 0 is preferred; higher levels serve when lower ones are down. */
+  readonly priority: number;
   health: HealthStatus;
   activeRequests = 0;
   available: boolean;
@@ -41,6 +43,7 @@ export class Host implements EwmaHost {
     this.id = ep.address.includes(':') ? `[${ep.address}]:${ep.port}` : `${ep.address}:${ep.port}`;
     this.weight = weight;
     this.locality = ep.locality;
+    this.priority = ep.priority;
     this.health = ep.health;
     this.available = healthyStatus(ep.health);
     this.dispatcher = createDispatcher(`http://${this.id}`, pool);

@@ -46,3 +46,53 @@ ${ups.slice(1).map(ep).join('\n')}`;
     for (const b of ['b0', 'b1', 'b2']) expect(Math.abs(counts[b] - 200 / 3)).toBeLessThanOrEqual(4);
   });
 });
+
+/** EDS priorities: priority 1 serves only while priority 0 has no available endpoint. */
+describe('priority levels', () => {
+  const ups: Upstream[] = [];
+  let px: RunningProxy;
+  const yaml = (p0Health: string): string => {
+    const ep = (u: Upstream, health = 'HEALTHY'): string =>
+      `        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${u.port} } } }\n          health_status: ${health}`;
+    const clusters = `
+  - name: tiers
+    type: STATIC
+    connect_timeout: 1s
+    load_assignment:
+      cluster_name: tiers
+      endpoints:
+      - priority: 0
+        lb_endpoints:
+${ep(ups[0], p0Health)}
+      - priority: 1
+        lb_endpoints:
+${ep(ups[1])}`;
+    const vhost = `
+            - name: all
+              domains: ["*"]
+              routes:
+              - match: { prefix: / }
+                route: { cluster: tiers }`;
+    return bootstrap(httpListener('out', vhost), clusters);
+  };
+
+  beforeAll(async () => {
+    ups.push(await startUpstream('primary'), await startUpstream('backup'));
+    px = await startProxy(yaml('HEALTHY'));
+  });
+  afterAll(async () => {
+    await px.close();
+    for (const u of ups) await u.close();
+  });
+
+  it('serves from priority 0, and from priority 1 once priority 0 is down', async () => {
+    const bodies = async (): Promise<Set<string>> => {
+      const out = new Set<string>();
+      for (let i = 0; i < 20; i++) out.add((await get(px.port('out'), '/', { host: 'x' })).body);
+      return out;
+    };
+    expect([...(await bodies())]).toEqual(['primary']);
+    await px.proxy.applyConfig(yaml('UNHEALTHY'));
+    expect([...(await bodies())]).toEqual(['backup']);
+  });
+});
