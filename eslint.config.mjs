@@ -7,6 +7,23 @@ import nx from '@nx/eslint-plugin';
 
 const controlPlaneOnly = ['@nestjs/*', 'rxjs', 'reflect-metadata', 'ioredis'];
 
+/** The layering rule; `alsoAllowed` are extra tags the pure and data-plane code may import (tests). */
+function boundaries(alsoAllowed) {
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      allow: [],
+      depConstraints: [
+        { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+        { sourceTag: 'runtime:dataplane', onlyDependOnLibsWithTags: ['runtime:any', ...alsoAllowed], bannedExternalImports: controlPlaneOnly },
+        { sourceTag: 'runtime:any', onlyDependOnLibsWithTags: ['runtime:any', ...alsoAllowed], bannedExternalImports: controlPlaneOnly },
+        { sourceTag: 'runtime:controlplane', onlyDependOnLibsWithTags: ['runtime:any', 'runtime:controlplane'] },
+      ],
+    },
+  ];
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -17,28 +34,7 @@ export default [
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            {
-              sourceTag: 'runtime:dataplane',
-              onlyDependOnLibsWithTags: ['runtime:any'],
-              bannedExternalImports: controlPlaneOnly,
-            },
-            {
-              sourceTag: 'runtime:any',
-              onlyDependOnLibsWithTags: ['runtime:any'],
-              bannedExternalImports: controlPlaneOnly,
-            },
-            {
-              sourceTag: 'runtime:controlplane',
-              onlyDependOnLibsWithTags: ['runtime:any', 'runtime:controlplane'],
-            },
-          ],
+      '@nx/enforce-module-boundaries': boundaries([]),
         },
       ],
       'no-console': 'error',
@@ -50,28 +46,7 @@ export default [
     // Tests of any project may use the test harnesses (scope:testing); production code may not.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            {
-              sourceTag: 'runtime:dataplane',
-              onlyDependOnLibsWithTags: ['runtime:any', 'scope:testing'],
-              bannedExternalImports: controlPlaneOnly,
-            },
-            {
-              sourceTag: 'runtime:any',
-              onlyDependOnLibsWithTags: ['runtime:any', 'scope:testing'],
-              bannedExternalImports: controlPlaneOnly,
-            },
-            {
-              sourceTag: 'runtime:controlplane',
-              onlyDependOnLibsWithTags: ['runtime:any', 'runtime:controlplane'],
-            },
-          ],
+      '@nx/enforce-module-boundaries': boundaries(['scope:testing']),
         },
       ],
     },

@@ -48,8 +48,8 @@ class UpstreamAttempt implements Dispatcher.DispatchHandler {
     else this.owner.onStarted();
   }
 
-  onResponseStart(controller: Controller, status: number, headers: Record<string, string | string[]>): void {
-    if (!this.cancelled) this.owner.onHeaders(this, controller, status, headers);
+  onResponseStart(_controller: Controller, status: number, headers: Record<string, string | string[]>): void {
+    if (!this.cancelled) this.owner.onHeaders(this, status, headers);
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
@@ -80,6 +80,8 @@ export class ForwardRequest {
   private tried: Set<Host> | null = null;
   private attempt: UpstreamAttempt | null = null;
   private committed = false;
+  /** The committed response's outcome, reported when its body ends. */
+  private lastOutcome: UpstreamOutcome | null = null;
   private finished = false;
   private pending = false;
   private perTryTimer: NodeJS.Timeout | null = null;
@@ -149,7 +151,7 @@ export class ForwardRequest {
     if (perTry !== null && perTry > 0 && this.perTryTimer === null) this.perTryTimer = setTimeout(onPerTryTimer, perTry, this);
   }
 
-  onHeaders(attempt: UpstreamAttempt, controller: Controller, status: number, headers: Record<string, string | string[]>): void {
+  onHeaders(attempt: UpstreamAttempt, status: number, headers: Record<string, string | string[]>): void {
     if (status < 200 && status !== 101) return;
     this.releasePending();
     const outcome = outcomeOfResponse(status, headers);
@@ -169,10 +171,7 @@ export class ForwardRequest {
     if (gs !== undefined) this.ctx.grpcStatus = String(gs);
     writeResponseHead(this.ctx, status, out);
     this.lastOutcome = outcome;
-    void controller;
   }
-
-  private lastOutcome: UpstreamOutcome | null = null;
 
   onData(controller: Controller, chunk: Buffer): void {
     if (!writeResponseChunk(this.ctx, chunk)) {

@@ -1,9 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { request } from 'undici';
-// @weft/testing (scope:testing) is tagged runtime:controlplane, which the proxy's runtime:dataplane
-// constraint refuses even in tests; only its pure wait helpers are used here.
 import { waitFor } from '@weft/testing';
-import { bootstrap, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream, type UpstreamHandler } from './harness';
+import { bootstrap, cluster, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream, type UpstreamHandler } from './harness';
 
 /**
  * Load balancing through the proxy over real sockets: every endpoint is its own upstream server
@@ -33,32 +31,6 @@ async function proxy(yaml: string): Promise<RunningProxy> {
   return px;
 }
 
-interface Endpoint {
-  readonly port: number;
-  readonly weight?: number;
-  readonly health?: string;
-}
-
-/** A STATIC cluster with per-endpoint weight and health; `extra` is more cluster YAML indented 4. */
-function lbCluster(name: string, endpoints: readonly Endpoint[], extra = ''): string {
-  const eps = endpoints
-    .map((e) => {
-      const weight = e.weight === undefined ? '' : `\n          load_balancing_weight: ${e.weight}`;
-      const health = e.health === undefined ? '' : `\n          health_status: ${e.health}`;
-      return `        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${e.port} } } }${weight}${health}`;
-    })
-    .join('\n');
-  return `
-  - name: ${name}
-    type: STATIC
-    connect_timeout: 1s
-${extra}
-    load_assignment:
-      cluster_name: ${name}
-      endpoints:
-      - lb_endpoints:
-${eps}`;
-}
 
 /** Every authority, one route to `cluster`; `more` is extra RouteAction YAML (indented 18). */
 function routeTo(cluster: string, more = ''): string {
@@ -105,14 +77,14 @@ async function postConfig(px: RunningProxy, yaml: string): Promise<void> {
 describe('load balancing', () => {
   it('ROUND_ROBIN spreads requests evenly over 3 endpoints', async () => {
     const eps = await upstreams(['a', 'b', 'c']);
-    const px = await proxy(bootstrap(routeTo('rr'), lbCluster('rr', eps.map((u) => ({ port: u.port })), '    lb_policy: ROUND_ROBIN')));
+    const px = await proxy(bootstrap(routeTo('rr'), cluster('rr', eps.map((u) => ({ port: u.port })), '    lb_policy: ROUND_ROBIN')));
     // A rotation: each endpoint gets exactly every third pick.
     expect(tally(await served(px.port('out'), 300))).toEqual({ a: 100, b: 100, c: 100 });
   });
 
   it('weighted endpoints (load_balancing_weight 1:3) share the load 1:3', async () => {
     const [light, heavy] = await upstreams(['light', 'heavy']);
-    const px = await proxy(bootstrap(routeTo('w'), lbCluster('w', [{ port: light.port, weight: 1 }, { port: heavy.port, weight: 3 }])));
+    const px = await proxy(bootstrap(routeTo('w'), cluster('w', [{ port: light.port, weight: 1 }, { port: heavy.port, weight: 3 }])));
     const counts = tally(await served(px.port('out'), 400));
     // Smooth weighted round robin is exact over each cycle of 4 picks; allow one cycle of slack.
     expect(Math.abs(counts.light - 100)).toBeLessThanOrEqual(4);
@@ -126,7 +98,7 @@ describe('load balancing', () => {
       res.end(name);
     });
     const endpoints = eps.map((u) => ({ port: u.port }));
-    const px = await proxy(bootstrap(routeTo('lr'), lbCluster('lr', endpoints, '    lb_policy: LEAST_REQUEST')));
+    const px = await proxy(bootstrap(routeTo('lr'), cluster('lr', endpoints, '    lb_policy: LEAST_REQUEST')));
     const port = px.port('out');
     // Park long requests until one lands on `busy` (each parked request makes its endpoint busier still).
     const parked: Promise<unknown>[] = [];
@@ -167,7 +139,7 @@ describe('load balancing', () => {
       - typed_extension_config:
           name: weft.load_balancing_policies.peak_ewma
           typed_config: { "@type": type.googleapis.com/google.protobuf.Struct, value: { choice_count: 2 } }`;
-    const px = await proxy(bootstrap(routeTo('ewma'), lbCluster('ewma', eps.map((u) => ({ port: u.port })), policy)));
+    const px = await proxy(bootstrap(routeTo('ewma'), cluster('ewma', eps.map((u) => ({ port: u.port })), policy)));
     const counts = tally(await served(px.port('out'), 100, () => ({}), 1));
     // Round robin would give the slow endpoint 50; after one slow answer it loses every comparison.
     expect(counts.slow ?? 0).toBeLessThanOrEqual(10);
@@ -177,14 +149,14 @@ describe('load balancing', () => {
   it('an endpoint with health_status UNHEALTHY gets no traffic', async () => {
     const [ok1, sick, ok2] = await upstreams(['ok1', 'sick', 'ok2']);
     const endpoints = [{ port: ok1.port }, { port: sick.port, health: 'UNHEALTHY' }, { port: ok2.port, health: 'HEALTHY' }];
-    const px = await proxy(bootstrap(routeTo('h'), lbCluster('h', endpoints, '    lb_policy: ROUND_ROBIN')));
+    const px = await proxy(bootstrap(routeTo('h'), cluster('h', endpoints, '    lb_policy: ROUND_ROBIN')));
     expect(tally(await served(px.port('out'), 60))).toEqual({ ok1: 30, ok2: 30 });
     expect(sick.seen).toHaveLength(0);
   });
 
   it('no healthy endpoint: 503 with flag UH', async () => {
     const [sick] = await upstreams(['sick']);
-    const px = await proxy(bootstrap(routeTo('none'), lbCluster('none', [{ port: sick.port, health: 'UNHEALTHY' }])));
+    const px = await proxy(bootstrap(routeTo('none'), cluster('none', [{ port: sick.port, health: 'UNHEALTHY' }])));
     const r = await get(px.port('out'), '/', { host: 'svc' });
     expect(r.status).toBe(503);
     expect(r.headers['x-weft-error']).toMatch(/^WEFT_ERR_PROXY_NO_HEALTHY_UPSTREAM: no healthy upstream in cluster none/);
@@ -209,7 +181,7 @@ async function activeOf(px: RunningProxy, cluster: string): Promise<number> {
 async function consistentHashScenario(policy: 'RING_HASH' | 'MAGLEV'): Promise<void> {
   const eps = await upstreams(['e1', 'e2', 'e3', 'e4']);
   const yaml = (n: number): string =>
-    bootstrap(routeTo('ch', HASH_ON_USER), lbCluster('ch', eps.slice(0, n).map((u) => ({ port: u.port })), `    lb_policy: ${policy}`));
+    bootstrap(routeTo('ch', HASH_ON_USER), cluster('ch', eps.slice(0, n).map((u) => ({ port: u.port })), `    lb_policy: ${policy}`));
   const px = await proxy(yaml(3));
   const port = px.port('out');
   const user = (i: number): Record<string, string> => ({ 'x-user': `user-${i}` });

@@ -1,8 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { request } from 'undici';
-// @weft/testing (scope:testing) is tagged runtime:controlplane, which the proxy's runtime:dataplane
-// constraint refuses even in tests; only its pure wait helpers are used here.
 import { waitFor, withDeadline } from '@weft/testing';
 import { bootstrap, cluster, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream } from './harness';
 

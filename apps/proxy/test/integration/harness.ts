@@ -119,9 +119,23 @@ ${extra.hcm ?? ''}
 ${virtualHosts}`;
 }
 
-/** A STATIC cluster over 127.0.0.1 ports; `extra` is more cluster YAML indented 4. */
-export function cluster(name: string, ports: readonly number[], extra = ''): string {
-  const eps = ports.map((p) => `        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${p} } } }`).join('\n');
+/** An endpoint of a test cluster: a 127.0.0.1 port, optionally with weight and health status. */
+export interface EndpointSpec {
+  readonly port: number;
+  readonly weight?: number;
+  readonly health?: string;
+}
+
+/** A STATIC cluster over 127.0.0.1 endpoints; `extra` is more cluster YAML indented 4. */
+export function cluster(name: string, endpoints: readonly (number | EndpointSpec)[], extra = ''): string {
+  const eps = endpoints
+    .map((ep) => {
+      const e = typeof ep === 'number' ? { port: ep } : ep;
+      const weight = e.weight === undefined ? '' : `\n          load_balancing_weight: ${e.weight}`;
+      const health = e.health === undefined ? '' : `\n          health_status: ${e.health}`;
+      return `        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${e.port} } } }${weight}${health}`;
+    })
+    .join('\n');
   return `
   - name: ${name}
     type: STATIC

@@ -1,8 +1,6 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'undici';
-// @weft/testing (scope:testing) is tagged runtime:controlplane, which the proxy's runtime:dataplane
-// constraint refuses even in tests; only its pure wait helpers are used here.
 import { waitFor, withDeadline } from '@weft/testing';
 import { bootstrap, cluster, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream, type UpstreamHandler } from './harness';
 
