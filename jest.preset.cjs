@@ -42,6 +42,7 @@ module.exports = {
     '^@weft/data-access$': path.join(root, 'libs/data-access/src/index.ts'),
     '^@weft/testing$': path.join(root, 'libs/testing/src/index.ts'),
     '^@weft/proxy-core$': path.join(root, 'libs/proxy-core/src/index.ts'),
+    '^@weft/xds$': path.join(root, 'libs/xds/src/index.ts'),
   },
   modulePathIgnorePatterns: ['<rootDir>/dist'],
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],

@@ -3,6 +3,6 @@ export { claFromProto, clusterFromProto, listenerFromProto, routeConfigFromProto
 export type { ClusterLoadAssignmentModel, LoadAssignmentOptions } from './convert/endpoint.converter';
 export { ProxyConfigError, PROXY_CONFIG_ERROR_CODE } from './proxy-config.error';
 export { SUPPORT_MATRIX, renderSupportMatrix, type MessageSupport, type SupportMatrix } from './support/support-matrix';
-export { envoyProtoRoot } from './proto/proto-root';
+export { envoyProtoRoot } from '@weft/xds';
 export { PEAK_EWMA_POLICY_NAME } from './support/type-names';
 export { deepFreeze, FrozenMap, FrozenSet } from './frozen';

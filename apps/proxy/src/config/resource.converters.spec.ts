@@ -1,4 +1,4 @@
-import { envoyProtoRoot } from './proto/proto-root';
+import { envoyProtoRoot } from '@weft/xds';
 import { ProxyConfigError } from './proxy-config.error';
 import { claFromProto, clusterFromProto, listenerFromProto, routeConfigFromProto } from './resource.converters';
 

@@ -1,7 +1,7 @@
 import { Enum, type Field, type OneOf, Type } from 'protobufjs';
 import { type ConfigContext, fieldPath, indexPath, keyPath } from '../config-context';
 import { checkRules, isRequired, oneofRequired, rulesOf } from './pgv-rules';
-import { lookupMessageType, typeNameOf } from './proto-root';
+import { lookupMessageType, typeNameOf } from '@weft/xds';
 import { isPlainObject, parseDuration, parseJson, parseScalar, parseWrapper, WRAPPER_SCALARS, type Parsed } from './proto-scalars';
 import type { ProtoAny, ProtoMessage } from './proto-value';
 

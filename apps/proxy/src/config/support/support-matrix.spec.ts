@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type } from 'protobufjs';
-import { lookupMessageType, typeNameOf } from '../proto/proto-root';
+import { lookupMessageType, typeNameOf } from '@weft/xds';
 import { WRAPPER_SCALARS } from '../proto/proto-scalars';
 import { renderSupportMatrix, SUPPORT_MATRIX } from './support-matrix';
 import { TYPE } from './type-names';

@@ -22,6 +22,7 @@ export const ENVOY_PROTO_FILES: readonly string[] = [
   'envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
+  'envoy/service/discovery/v3/discovery.proto',
 ];
 
 let cached: Root | null = null;
@@ -50,7 +51,7 @@ function loadRoot(): Root {
     root.loadSync([...ENVOY_PROTO_FILES], { keepCase: true });
     root.resolveAll();
   } catch (err) {
-    throw new WeftError('WEFT_ERR_PROXY_PROTO_LOAD', 'internal', `cannot load the Envoy protos: ${String(err)}`, {
+    throw new WeftError('WEFT_ERR_XDS_PROTO_LOAD', 'internal', `cannot load the Envoy protos: ${String(err)}`, {
       cause: err,
     });
   }
