@@ -13,7 +13,7 @@ COPY package.json package-lock.json nx.json tsconfig.base.json ./
 COPY libs/ ./libs/
 COPY apps/proxy/ ./apps/proxy/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-RUN npx nx run-many -t build -p proxy proxy-core shared
+RUN npx nx run-many -t build -p proxy proxy-core shared xds
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -23,10 +23,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/proxy-core/package.json ./libs/proxy-core/
 COPY libs/shared/package.json ./libs/shared/
+COPY libs/xds/package.json ./libs/xds/
 COPY apps/proxy/package.json ./apps/proxy/
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY --from=build /app/libs/proxy-core/dist ./libs/proxy-core/dist
 COPY --from=build /app/libs/shared/dist ./libs/shared/dist
+COPY --from=build /app/libs/xds/dist ./libs/xds/dist
 COPY --from=build /app/apps/proxy/dist ./apps/proxy/dist
 COPY --from=build /app/apps/proxy/bin ./apps/proxy/bin
 USER node

@@ -114,4 +114,10 @@ describe('checkDockerfile', () => {
     ]);
     expect(check(GOOD.replace('USER node\n', ''))).toEqual(['final stage: no USER, so it runs as root']);
   });
+
+  it('accepts HEALTHCHECK NONE only in an image labelled as a one-shot CLI', () => {
+    const none = GOOD.replace(/HEALTHCHECK .*/, 'HEALTHCHECK NONE');
+    expect(check(none)).toEqual(['final stage: no HEALTHCHECK']);
+    expect(check(none.replace('HEALTHCHECK NONE', 'LABEL org.weft.role=cli\nHEALTHCHECK NONE'))).toEqual([]);
+  });
 });

@@ -161,7 +161,9 @@ function checkFinalStage(ctx: Context, final: StageState): void {
   if (user === undefined) ctx.problems.push('final stage: no USER, so it runs as root');
   else if (name === 'root' || name === '0') report(ctx, user, `final stage runs as ${user.args[0]}`);
   const healthcheck = last(final, 'HEALTHCHECK');
-  if (healthcheck === undefined || healthcheck.args[0]?.toUpperCase() === 'NONE') {
+  // A one-shot CLI image (LABEL org.weft.role=cli) has no service to probe: HEALTHCHECK NONE is its honest value.
+  const cli = final.stage.instructions.some((i) => i.keyword === 'LABEL' && i.args.includes('org.weft.role=cli'));
+  if (healthcheck === undefined || (healthcheck.args[0]?.toUpperCase() === 'NONE' && !cli)) {
     ctx.problems.push('final stage: no HEALTHCHECK');
   }
   checkEntrypoint(ctx, final, last(final, 'ENTRYPOINT'));
