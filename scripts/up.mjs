@@ -24,12 +24,20 @@ const DEMO_LOG_DIR = join(TMP, 'demo');
 /**
  * Everything `npm run up` runs, started in this order; each must answer its `readyUrl` with 200
  * before the next starts (a null `readyUrl`: started is ready). `env` receives the NATS and Redis
- * URLs; `demo: true` marks what `--no-demo` leaves out; `stopFirst: true` is stopped before the rest.
- * Add pilot, ca and telemetry here.
+ * URLs; `demo: true` marks what `--no-demo` leaves out; `stopFirst: true` is stopped before the rest;
+ * `oneshot: true` runs to completion (exit 0) before the next starts. Add ca and telemetry here.
  */
+const PILOTS = [
+  { n: 1, xdsPort: 15010, httpPort: 15014 },
+  { n: 2, xdsPort: 15020, httpPort: 15024 },
+];
+const DEMO_RULES_DIR = 'demo/rules';
+
 const COMPONENTS = [
   registryReplica(1, 8700, 8701),
   registryReplica(2, 8710, 8711),
+  ...PILOTS.map(pilotReplica),
+  demoRules(),
   ...DEMO_PLAN.workloads.map(demoService),
   ...DEMO_PLAN.workloads.map(demoSidecar),
   demoTraffic(DEMO_PLAN.traffic),
@@ -58,6 +66,46 @@ function registryReplica(n, httpPort, grpcPort) {
   };
 }
 
+function pilotReplica({ n, xdsPort, httpPort }) {
+  return {
+    name: `pilot-${n}`,
+    command: ['node', 'apps/pilot/bin/weft-pilot.js'],
+    requires: ['apps/pilot/dist/main.js'],
+    ports: [xdsPort, httpPort],
+    env: ({ natsUrl, redisUrl }) => ({
+      NATS_URL: natsUrl,
+      REDIS_URL: redisUrl,
+      WEFT_PILOT_REPLICA: `pilot-${n}`,
+      WEFT_PILOT_XDS_PORT: String(xdsPort),
+      WEFT_PILOT_HTTP_PORT: String(httpPort),
+    }),
+    readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
+    endpoints: [
+      ['xDS (gRPC ADS)', `127.0.0.1:${xdsPort}`],
+      ['rules API', `http://127.0.0.1:${httpPort}/v1/rules`],
+      ['metrics', `http://127.0.0.1:${httpPort}/metrics`],
+    ],
+  };
+}
+
+/** The demo's Istio rules (demo/rules/*.yaml), applied once with weftctl, as an operator would. */
+function demoRules() {
+  return {
+    name: 'demo-rules',
+    demo: true,
+    oneshot: true,
+    command: ['node', 'apps/weftctl/bin/weftctl.js', 'apply', '-f', DEMO_RULES_DIR],
+    requires: ['apps/weftctl/dist/main.js', DEMO_RULES_DIR],
+    ports: [],
+    env: () => ({ WEFT_PILOT_URL: `http://127.0.0.1:${PILOTS[0].httpPort}` }),
+    readyUrl: null,
+    endpoints: [['rules', `${DEMO_RULES_DIR}/ (weftctl get vs,dr -A; weftctl proxy-status)`]],
+  };
+}
+
+/** The xDS target of every sidecar: both pilot replicas (a proxy whose replica dies moves to the other). */
+const XDS_TARGET = `ipv4:${PILOTS.map((p) => `127.0.0.1:${p.xdsPort}`).join(',')}`;
+
 /** A demo app (demo/bin/weft-demo.js) on loopback; it calls other services only through its sidecar. */
 function demoService(w) {
   const outbound = w.outbound === null ? [] : ['--outbound-url', `http://127.0.0.1:${w.outbound}`];
@@ -73,18 +121,24 @@ function demoService(w) {
   };
 }
 
-/** The sidecar of a demo app: weft-proxy with the app's static bootstrap, access log in tmp/demo/. */
+/**
+ * The sidecar of a demo app: weft-proxy configured by pilot over xDS (its listeners, routes, clusters
+ * and endpoints come from the registry and demo/rules), access log in tmp/demo/. Workloads that call
+ * nothing still get an OUTBOUND listener from pilot: it takes the port after their admin port.
+ */
 function demoSidecar(w) {
-  const bootstrap = `demo/bootstrap/${w.name}.yaml`;
   const accessLog = join(DEMO_LOG_DIR, `${w.name}.access.log`);
+  const outbound = w.outbound ?? w.admin + 1;
   const page = w.name === DEMO_PLAN.traffic.target ? [['through its sidecar', `http://127.0.0.1:${w.inbound}${DEMO_PLAN.traffic.path}`]] : [];
   return {
     name: `${w.name}-proxy`,
     demo: true,
-    command: ['node', 'apps/proxy/bin/weft-proxy.js', '--config', bootstrap, '--service', `${w.service}-${w.version}`,
-      '--namespace', DEMO_PLAN.namespace, '--access-log', accessLog],
-    requires: ['apps/proxy/dist/main.js', bootstrap],
-    ports: [w.admin, w.inbound, ...(w.outbound === null ? [] : [w.outbound])],
+    command: ['node', 'apps/proxy/bin/weft-proxy.js', '--xds', XDS_TARGET, '--node-id', `sidecar~127.0.0.1~${w.name}.${DEMO_PLAN.namespace}`,
+      '--service', w.service, '--namespace', DEMO_PLAN.namespace, '--labels', `app=${w.service},version=${w.version}`,
+      '--admin-port', String(w.admin), '--outbound-port', String(outbound), '--inbound-port', String(w.inbound), '--app-port', String(w.app),
+      '--xds-cache', join(DEMO_LOG_DIR, `${w.name}.xds-cache.json`), '--access-log', accessLog],
+    requires: ['apps/proxy/dist/main.js'],
+    ports: [w.admin, w.inbound, outbound],
     env: () => ({}),
     readyUrl: `http://127.0.0.1:${w.admin}/ready`,
     endpoints: [...page, ['metrics', `http://127.0.0.1:${w.admin}/stats/prometheus`], ['access log', relative(ROOT, accessLog)]],
@@ -153,8 +207,10 @@ function start(component) {
   prefixLines(child.stderr, `[${component.name}] `, process.stderr);
   const running = { component, child, ready: false };
   state.running.push(running);
-  exitOf(child).then((exit) => {
+  running.exit = exitOf(child);
+  running.exit.then((exit) => {
     if (state.shuttingDown) return;
+    if (component.oneshot && exitStatus(exit) === 0) return;
     const when = running.ready ? 'after it was ready' : 'before it was ready';
     log(`${component.name} ${describeExit(exit)} ${when}; stopping everything`);
     shutdown(1);
@@ -172,6 +228,12 @@ async function isReady(url) {
 }
 
 async function waitReady(running) {
+  if (running.component.oneshot) {
+    const code = exitStatus(await running.exit);
+    if (code !== 0) return new Promise(() => undefined); // start()'s exit handler reports it and shuts down
+    running.ready = true;
+    return;
+  }
   if (running.component.readyUrl === null) {
     running.ready = true;
     return;
