@@ -1,2 +1,3 @@
 export * from './label-selector';
 export * from './registry';
+export * from './pilot';
