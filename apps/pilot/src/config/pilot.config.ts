@@ -1,0 +1,49 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { describeEnv, envMs, envPort, envString, envVar, readEnv, WeftError } from '@weft/shared';
+
+/** Every environment variable pilot reads, declared once with its default and meaning. */
+export const PILOT_ENV = {
+  natsUrl: envVar('NATS_URL', envString('nats://127.0.0.1:4222'), 'NATS server URL (credentials allowed in the URL)'),
+  redisUrl: envVar('REDIS_URL', envString('redis://127.0.0.1:6379'), 'Redis URL (credentials allowed in the URL)'),
+  redisPrefix: envVar('WEFT_REDIS_PREFIX', envString('weft:'), 'prefix of every Redis key (pilot keys are `<prefix>pilot:…`)'),
+  subjectPrefix: envVar('WEFT_SUBJECT_PREFIX', envString(''), 'prefix of every NATS subject (e.g. `staging.`)'),
+  host: envVar('WEFT_PILOT_HOST', envString('127.0.0.1'), 'address the xDS and HTTP ports bind to'),
+  xdsPort: envVar('WEFT_PILOT_XDS_PORT', envPort(15010), 'plaintext xDS gRPC port (0: any free port)'),
+  httpPort: envVar('WEFT_PILOT_HTTP_PORT', envPort(15014), 'HTTP port: rules API, proxy status, /metrics (0: any free port)'),
+  token: envVar(
+    'WEFT_PILOT_TOKEN',
+    z.string().min(16, 'must be at least 16 characters').optional(),
+    'bearer token required by mutating REST calls when set',
+  ),
+  replicaId: envVar(
+    'WEFT_PILOT_REPLICA',
+    envString(`${hostname()}-${process.pid}`),
+    'this replica’s name in proxy status (default host-pid)',
+  ),
+  debounceMs: envVar('WEFT_PILOT_DEBOUNCE_MS', envMs(100), 'quiet period after a change before a push'),
+  debounceMaxMs: envVar('WEFT_PILOT_DEBOUNCE_MAX_MS', envMs(1000), 'longest a push waits for changes to settle'),
+  statusTtlMs: envVar(
+    'WEFT_PILOT_STATUS_TTL_MS',
+    envMs(15_000),
+    'a replica silent this long is dead: its proxies leave the proxy status',
+  ),
+  registryUrl: envVar('WEFT_REGISTRY_URL', envString('http://127.0.0.1:8700'), 'registry REST API (reserved)'),
+};
+
+export type PilotConfig = ReturnType<typeof readPilotConfig>;
+
+export function readPilotConfig(env: NodeJS.ProcessEnv = process.env) {
+  const config = readEnv(PILOT_ENV, env);
+  if (config.debounceMaxMs < config.debounceMs) {
+    const message = `WEFT_PILOT_DEBOUNCE_MAX_MS: must be at least WEFT_PILOT_DEBOUNCE_MS (${config.debounceMs})`;
+    throw new WeftError('WEFT_ERR_CONFIG_ENV', 'invalid-argument', `invalid environment: ${message}`);
+  }
+  return config;
+}
+
+export function pilotEnvHelp(): string {
+  return describeEnv(PILOT_ENV);
+}
+
+export const PILOT_CONFIG = Symbol('PILOT_CONFIG');
