@@ -70,7 +70,40 @@ const cases: Case[] = [
     `${L0}.filter_chains[0].transport_socket`,
     'not supported by weft-proxy (TLS is not yet supported)',
   ],
-  ['xDS', (d) => (d.dynamic_resources = { ads_config: {} }), 'dynamic_resources', /^not supported by weft-proxy \(xDS/],
+  ['dynamic_resources', (d) => (d.dynamic_resources = { ads_config: {} }), 'dynamic_resources', /^not supported by weft-proxy \(the xDS server is given on the command line: --xds/],
+  [
+    'EDS cluster without --xds',
+    (d) => {
+      delete cluster0(d).load_assignment;
+      Object.assign(cluster0(d), { type: 'EDS', eds_cluster_config: { eds_config: { ads: {} } } });
+    },
+    `${C0}.type`,
+    /^needs --xds: the endpoints of EDS cluster "reviews-v1" come from an xDS server/,
+  ],
+  [
+    'RDS route configuration without --xds',
+    (d) => {
+      delete hcm(d).route_config;
+      hcm(d).rds = { route_config_name: 'outbound', config_source: { ads: {} } };
+    },
+    `${HCM}.rds`,
+    /^needs --xds: route configuration "outbound" comes from an xDS server/,
+  ],
+  [
+    'EDS over a config source other than ADS',
+    (d) => {
+      delete cluster0(d).load_assignment;
+      Object.assign(cluster0(d), { type: 'EDS', eds_cluster_config: { eds_config: { path_config_source: { path: '/eds.yaml' } } } });
+    },
+    `${C0}.eds_cluster_config.eds_config.path_config_source`,
+    'not supported by weft-proxy (only ADS is supported)',
+  ],
+  [
+    'EDS cluster with a load_assignment',
+    (d) => Object.assign(cluster0(d), { type: 'EDS', eds_cluster_config: { eds_config: { ads: {} } } }),
+    `${C0}.load_assignment`,
+    /^not used by an EDS cluster/,
+  ],
   [
     'missing cluster (route)',
     (d) => (routes(d, 0)[0].route.cluster = 'nope'),

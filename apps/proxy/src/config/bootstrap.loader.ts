@@ -16,7 +16,24 @@ export interface BootstrapResult {
   readonly snapshot: ConfigSnapshot;
   /** Paths of the set fields weft-proxy accepts and ignores (docs/proxy-config.md), e.g. to log once. */
   readonly ignoredFields: readonly string[];
+  /** EDS clusters of static_resources (only with `xds`): cluster name → EDS service name. */
+  readonly edsServiceNames: ReadonlyMap<string, string>;
 }
+
+export interface BootstrapOptions {
+  /**
+   * An xDS server is configured (--xds): static resources may refer to RDS route configurations, VHDS
+   * and EDS endpoints, and routes may name clusters that only the server defines. Without it those
+   * are errors ("needs --xds"). Default false.
+   */
+  readonly xds?: boolean;
+}
+
+const NEEDS_XDS: Readonly<Record<'rds' | 'vhds' | 'eds', (name: string) => string>> = {
+  rds: (name) => `needs --xds: route configuration "${name}" comes from an xDS server (or declare route_config inline)`,
+  vhds: (name) => `needs --xds: the virtual hosts of "${name}" come from an xDS server (VHDS)`,
+  eds: (name) => `needs --xds: the endpoints of EDS cluster "${name}" come from an xDS server (or use type STATIC with a load_assignment)`,
+};
 
 /**
  * Loads an Envoy v3 bootstrap (YAML or JSON): YAML → proto (strict: unknown fields, wrong types,
@@ -25,14 +42,17 @@ export interface BootstrapResult {
  * ProxyConfigError (`<file>: <path>: <reason>` per line). Converters run only on a bootstrap that
  * passed the proto and support checks.
  */
-export function loadBootstrap(yamlText: string, fileName: string): BootstrapResult {
+export function loadBootstrap(yamlText: string, fileName: string, options: BootstrapOptions = {}): BootstrapResult {
   const raw = parseYaml(yamlText, fileName);
   const ctx = new ConfigContext();
   const bootstrap = protoFromJson(TYPE.bootstrap, raw, '', ctx, SUPPORT_POLICY);
   ctx.throwIfAny(fileName);
-  const snapshot = buildSnapshot(bootstrap ?? {}, versionOf(yamlText), ctx);
+  const xds = options.xds === true;
+  const snapshot = buildSnapshot(bootstrap ?? {}, versionOf(yamlText), xds, ctx);
+  if (!xds) for (const ref of ctx.dynamicRefs) ctx.issue(ref.path, NEEDS_XDS[ref.kind](ref.kind === 'eds' ? ref.owner : ref.name));
   ctx.throwIfAny(fileName);
-  return deepFreeze({ snapshot, ignoredFields: ctx.ignored });
+  const eds = new FrozenMap<string, string>(ctx.dynamicRefs.filter((r) => r.kind === 'eds').map((r) => [r.owner, r.name]));
+  return deepFreeze({ snapshot, ignoredFields: ctx.ignored, edsServiceNames: eds });
 }
 
 function parseYaml(text: string, fileName: string): unknown {
@@ -52,13 +72,15 @@ function parseYaml(text: string, fileName: string): unknown {
   }
 }
 
-function buildSnapshot(bootstrap: ProtoMessage, version: string, ctx: ConfigContext): ConfigSnapshot {
+function buildSnapshot(bootstrap: ProtoMessage, version: string, xds: boolean, ctx: ConfigContext): ConfigSnapshot {
   const resources = msg(bootstrap, 'static_resources') ?? {};
   const listenersPath = fieldPath('static_resources', 'listeners');
   const clustersPath = fieldPath('static_resources', 'clusters');
   const listeners = msgs(resources, 'listeners').map((l, i) => listener(l, indexPath(listenersPath, i), ctx));
   const clusters = msgs(resources, 'clusters').map((c, i) => cluster(c, indexPath(clustersPath, i), ctx));
   const admin = adminOf(msg(bootstrap, 'admin'), ctx);
+  // With xDS, a route may name a cluster that only the server defines.
+  if (xds) ctx.clusterRefs.length = 0;
   checkClusters(clusters, ctx);
   checkListeners(listeners, admin, ctx);
   const node = msg(bootstrap, 'node') ?? {};

@@ -15,20 +15,36 @@ export interface PerFilterRef {
 }
 
 /**
+ * A resource that only an xDS server can supply: the RDS route configuration of a connection manager,
+ * the VHDS virtual hosts of a route configuration, the EDS endpoints of a cluster. `name` is the
+ * resource name (route_config_name, the route configuration's name, the EDS service name); `owner`
+ * the resource that refers to it.
+ */
+export interface DynamicRef {
+  readonly kind: 'rds' | 'vhds' | 'eds';
+  readonly name: string;
+  readonly owner: string;
+  readonly path: string;
+}
+
+/**
  * State of one configuration load: every problem found (all are collected, then thrown together),
- * the accepted-and-ignored fields that were set, and the references checked across resources.
+ * the accepted-and-ignored fields that were set, and the references checked across resources (or
+ * followed by the xDS client).
  */
 export class ConfigContext {
   readonly issues: FieldIssue[];
   readonly ignored: string[];
   readonly clusterRefs: ClusterRef[];
   readonly perFilterRefs: PerFilterRef[];
+  readonly dynamicRefs: DynamicRef[];
 
   constructor() {
     this.issues = [];
     this.ignored = [];
     this.clusterRefs = [];
     this.perFilterRefs = [];
+    this.dynamicRefs = [];
   }
 
   issue(path: string, message: string): void {

@@ -1,5 +1,15 @@
 export { loadBootstrap, type BootstrapResult } from './bootstrap.loader';
-export { claFromProto, clusterFromProto, listenerFromProto, routeConfigFromProto } from './resource.converters';
+export {
+  claFromProto,
+  clusterFromProto,
+  clusterResourceFromProto,
+  listenerFromProto,
+  routeConfigFromProto,
+  routeConfigResourceFromProto,
+  virtualHostFromProto,
+  type ClusterResource,
+  type RouteConfigResource,
+} from './resource.converters';
 export type { ClusterLoadAssignmentModel, LoadAssignmentOptions } from './convert/endpoint.converter';
 export { ProxyConfigError, PROXY_CONFIG_ERROR_CODE } from './proxy-config.error';
 export { SUPPORT_MATRIX, renderSupportMatrix, type MessageSupport, type SupportMatrix } from './support/support-matrix';

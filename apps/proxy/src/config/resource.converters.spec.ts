@@ -1,6 +1,14 @@
 import { envoyProtoRoot } from '@weft/xds';
 import { ProxyConfigError } from './proxy-config.error';
-import { claFromProto, clusterFromProto, listenerFromProto, routeConfigFromProto } from './resource.converters';
+import {
+  claFromProto,
+  clusterFromProto,
+  clusterResourceFromProto,
+  listenerFromProto,
+  routeConfigFromProto,
+  routeConfigResourceFromProto,
+  virtualHostFromProto,
+} from './resource.converters';
 
 const CLA = {
   cluster_name: 'ratings',
@@ -93,5 +101,39 @@ describe('per-resource converters (reused by xDS)', () => {
     });
     expect(l.http).toMatchObject({ routeConfig: null, rdsRouteConfigName: 'inbound|8080', httpFilters: [{ kind: 'router', name: 'router' }] });
     expect(l.port).toBe(0);
+  });
+});
+
+describe('xDS resources: EDS clusters, RDS with VHDS, virtual hosts', () => {
+  const eds = { name: 'outbound|9080|v1|reviews', type: 'EDS', eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' } } };
+
+  it('converts an EDS cluster (no endpoints yet) and names its EDS resource', () => {
+    expect(clusterResourceFromProto(eds)).toMatchObject({ cluster: { name: eds.name, endpoints: [] }, edsServiceName: eds.name });
+    const named = { ...eds, eds_cluster_config: { ...eds.eds_cluster_config, service_name: 'reviews-eds' } };
+    expect(clusterResourceFromProto(named).edsServiceName).toBe('reviews-eds');
+    expect(clusterResourceFromProto({ name: 's', load_assignment: CLA }).edsServiceName).toBeNull();
+  });
+
+  it('rejects an EDS cluster whose endpoints would come from anything but ADS', () => {
+    expect(() => clusterResourceFromProto({ ...eds, eds_cluster_config: {} })).toThrow(/eds_cluster_config\.eds_config: required for an EDS cluster: an ADS config source/);
+    expect(() => clusterResourceFromProto({ ...eds, eds_cluster_config: { eds_config: { self: {} } } })).toThrow(/eds_cluster_config\.eds_config\.self: not supported by weft-proxy/);
+  });
+
+  it('converts a route configuration that takes its virtual hosts from VHDS', () => {
+    const rc = routeConfigResourceFromProto({ name: 'outbound', vhds: { config_source: { ads: {}, resource_api_version: 'V3' } } });
+    expect(rc).toMatchObject({ routeConfig: { name: 'outbound', virtualHosts: [] }, vhds: true });
+    expect(routeConfigResourceFromProto({ name: 'x' }).vhds).toBe(false);
+    expect(() => routeConfigResourceFromProto({ name: 'x', vhds: { config_source: { self: {} } } })).toThrow(/vhds\.config_source\.self: not supported by weft-proxy/);
+  });
+
+  it('converts a VHDS virtual host, lower-casing its domains and checking their form', () => {
+    const vh = virtualHostFromProto({
+      name: 'outbound/reviews:9080',
+      domains: ['Reviews:9080', 'reviews.default.svc.cluster.local:9080'],
+      routes: [{ match: { prefix: '/' }, route: { cluster: 'outbound|9080|v1|reviews' } }],
+    });
+    expect(vh).toMatchObject({ name: 'outbound/reviews:9080', domains: ['reviews:9080', 'reviews.default.svc.cluster.local:9080'] });
+    expect(() => virtualHostFromProto({ name: 'v', domains: ['a*b'] }, 'vh')).toThrow(/vh\.domains\[0\]: invalid wildcard domain/);
+    expect(() => virtualHostFromProto({ name: 'v', domains: ['a'], cors: {} })).toThrow(/cors: not supported by weft-proxy/);
   });
 });

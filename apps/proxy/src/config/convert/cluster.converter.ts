@@ -11,12 +11,16 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const LB_POLICIES: ReadonlySet<string> = new Set(['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'RING_HASH', 'MAGLEV']);
 const MAX_RING_SIZE = 8_388_608;
 
-/** envoy.config.cluster.v3.Cluster (STATIC, with its inline load_assignment). */
+/**
+ * envoy.config.cluster.v3.Cluster: STATIC with its inline load_assignment, or EDS over ADS (the
+ * endpoints arrive later; recorded in ctx.dynamicRefs, the model has none).
+ */
 export function cluster(m: ProtoMessage, path: string, ctx: ConfigContext): ClusterModel {
   const type = enumName(m, 'type', 'STATIC');
-  if (type !== 'STATIC') {
-    ctx.issue(fieldPath(path, 'type'), `cluster type ${type} is not supported by weft-proxy (only STATIC, with IP endpoints in load_assignment)`);
-  }
+  if (type === 'EDS') edsCluster(m, path, ctx);
+  else if (type !== 'STATIC') {
+    ctx.issue(fieldPath(path, 'type'), `cluster type ${type} is not supported by weft-proxy (only STATIC, with IP endpoints in load_assignment, and EDS over ADS)`);
+  } else if (has(m, 'eds_cluster_config')) ctx.issue(fieldPath(path, 'eds_cluster_config'), 'only for clusters of type EDS');
   const localityWeighted = has(msg(m, 'common_lb_config') ?? {}, 'locality_weighted_lb_config');
   const assignment = msg(m, 'load_assignment');
   const { breakers, budget } = circuitBreakers(msg(m, 'circuit_breakers'), fieldPath(path, 'circuit_breakers'), ctx);
@@ -32,6 +36,18 @@ export function cluster(m: ProtoMessage, path: string, ctx: ConfigContext): Clus
     retryBudget: budget,
     outlierDetection: outlier === null ? null : outlierDetection(outlier, fieldPath(path, 'outlier_detection'), ctx),
   };
+}
+
+/** EDS: endpoints from the ADS stream, for `eds_cluster_config.service_name` (default: the cluster name). */
+function edsCluster(m: ProtoMessage, path: string, ctx: ConfigContext): void {
+  const eds = msg(m, 'eds_cluster_config') ?? {};
+  const epath = fieldPath(path, 'eds_cluster_config');
+  if (!has(msg(eds, 'eds_config') ?? {}, 'ads')) {
+    ctx.issue(fieldPath(epath, 'eds_config'), 'required for an EDS cluster: an ADS config source (eds_config: { ads: {} }); other config sources are not supported by weft-proxy');
+  }
+  if (has(m, 'load_assignment')) ctx.issue(fieldPath(path, 'load_assignment'), 'not used by an EDS cluster (its endpoints come from EDS): remove it');
+  const owner = str(m, 'name');
+  ctx.dynamicRefs.push({ kind: 'eds', name: str(eds, 'service_name') || owner, owner, path: fieldPath(path, 'type') });
 }
 
 function lbSettings(m: ProtoMessage, path: string, ctx: ConfigContext): LbSettings {

@@ -28,10 +28,11 @@ export function httpConnectionManager(m: ProtoMessage, path: string, direction: 
   const inline = msg(m, 'route_config');
   const routes = inline === null ? null : routeConfig(inline, fieldPath(path, 'route_config'), ctx);
   checkPerFilterRefs(filters, refsBefore, ctx);
+  const rds = inline === null ? msg(m, 'rds') : null;
   return {
     statPrefix: str(m, 'stat_prefix'),
     routeConfig: routes,
-    rdsRouteConfigName: inline === null ? str(msg(m, 'rds') ?? {}, 'route_config_name') : null,
+    rdsRouteConfigName: rds === null ? null : rdsRef(rds, fieldPath(path, 'rds'), str(m, 'stat_prefix'), ctx),
     httpFilters: filters,
     codecType: codecType as HttpConnectionManagerModel['codecType'],
     streamIdleTimeoutMs: timeoutMs(m, 'stream_idle_timeout', DEFAULT_STREAM_IDLE_TIMEOUT_MS),
@@ -42,6 +43,16 @@ export function httpConnectionManager(m: ProtoMessage, path: string, direction: 
     generateRequestId: bool(m, 'generate_request_id') ?? true,
     direction,
   };
+}
+
+/** HCM `rds`: the route configuration comes from the ADS stream (recorded in ctx.dynamicRefs). */
+function rdsRef(rds: ProtoMessage, path: string, owner: string, ctx: ConfigContext): string {
+  const name = str(rds, 'route_config_name');
+  if (!has(msg(rds, 'config_source') ?? {}, 'ads')) {
+    ctx.issue(fieldPath(path, 'config_source'), 'must be an ADS config source (config_source: { ads: {} }); other config sources are not supported by weft-proxy');
+  }
+  ctx.dynamicRefs.push({ kind: 'rds', name, owner, path });
+  return name;
 }
 
 /** Per-route overrides of the inline route config must name an HTTP filter of the same kind. */

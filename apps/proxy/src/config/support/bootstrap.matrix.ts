@@ -8,7 +8,7 @@ export const BOOTSTRAP_SUPPORT: Readonly<Record<string, MessageSupport>> = {
     honoured: ['node', 'static_resources', 'admin'],
     ignored: ['node_context_params', 'enable_dispatcher_stats', 'stats_server_version_override'],
     reasons: {
-      dynamic_resources: 'xDS is not yet supported: declare static_resources',
+      dynamic_resources: 'the xDS server is given on the command line: --xds ADDR (ADS, delta or SotW)',
       layered_runtime: 'there is no runtime: the configured values apply',
       stats_sinks: 'metrics are served on the admin listener (/stats/prometheus)',
       stats_config: 'Envoy stats tags and matchers are not supported; metrics use Istio names',

@@ -24,11 +24,12 @@ export const CLUSTER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
       'circuit_breakers',
       'outlier_detection',
       'load_assignment',
+      'eds_cluster_config',
     ],
     ignored: ['alt_stat_name', 'metadata'],
     anyTypes: { typed_extension_protocol_options: [TYPE.upstreamHttpProtocolOptions] },
     notes: [
-      '`type`: STATIC only (STRICT_DNS, LOGICAL_DNS, EDS and ORIGINAL_DST are rejected)',
+      '`type`: STATIC (endpoints in `load_assignment`) or EDS (endpoints from the ADS stream: needs `--xds`; no `load_assignment`); STRICT_DNS, LOGICAL_DNS and ORIGINAL_DST are rejected',
       '`lb_policy`: ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH or MAGLEV (PEAK_EWMA via `load_balancing_policy`)',
       '`http2_protocol_options` (deprecated) means the upstream protocol is HTTP/2',
     ],
@@ -36,7 +37,6 @@ export const CLUSTER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
       transport_socket: TLS,
       transport_socket_matches: TLS,
       health_checks: 'active health checking is not supported (outlier detection is)',
-      eds_cluster_config: 'EDS needs xDS, which is not yet supported',
       cluster_type: 'custom cluster types are not supported',
       lb_subset_config: 'subset load balancing is not supported',
       round_robin_lb_config: 'slow start is not supported',
@@ -48,6 +48,10 @@ export const CLUSTER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
       dns_lookup_family: 'DNS clusters are not supported',
       dns_refresh_rate: 'DNS clusters are not supported',
     },
+  },
+  [`${C}.Cluster.EdsClusterConfig`]: {
+    honoured: ['eds_config', 'service_name'],
+    notes: ['`eds_config` is required and must be `ads`; `service_name` defaults to the cluster name'],
   },
   [`${C}.Cluster.CommonLbConfig`]: {
     honoured: ['locality_weighted_lb_config'],

@@ -55,10 +55,11 @@ export const LISTENER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
   },
   [`${HCM}.Rds`]: {
     honoured: ['route_config_name', 'config_source'],
-    notes: ['the route configuration is expected from xDS (later); until then the listener has no routes'],
+    notes: ['the route configuration comes from the ADS stream (needs `--xds`); `config_source` must be `ads`; the listener warms until it arrives'],
   },
   'envoy.config.core.v3.ConfigSource': {
     honoured: ['ads'],
+    notes: ['`ads` is required: every xDS resource comes over the one ADS stream of `--xds`'],
     ignored: ['resource_api_version', 'initial_fetch_timeout'],
     reasons: { api_config_source: 'only ADS is supported', path_config_source: 'only ADS is supported', path: 'only ADS is supported' },
   },

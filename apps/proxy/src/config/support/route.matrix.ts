@@ -11,10 +11,17 @@ const MIRRORS = 'mirror policies are supported on routes only';
 /** Route configurations: virtual hosts, routes, matchers, actions, retry and hash policies. */
 export const ROUTE_SUPPORT: Readonly<Record<string, MessageSupport>> = {
   [`${R}.RouteConfiguration`]: {
-    honoured: ['name', 'virtual_hosts', 'validate_clusters', ...MUTATIONS],
+    honoured: ['name', 'virtual_hosts', 'validate_clusters', 'vhds', ...MUTATIONS],
     ignored: ['metadata'],
-    notes: ['`validate_clusters: false` skips the bootstrap check that every referenced cluster exists'],
-    reasons: { vhds: 'VHDS is not supported', request_mirror_policies: MIRRORS },
+    notes: [
+      '`validate_clusters: false` skips the bootstrap check that every referenced cluster exists',
+      '`vhds`: more virtual hosts come from the ADS stream (VHDS, delta xDS only), some on demand (needs `--xds`)',
+    ],
+    reasons: { request_mirror_policies: MIRRORS },
+  },
+  [`${R}.Vhds`]: {
+    honoured: ['config_source'],
+    notes: ['`config_source` must be `ads`'],
   },
   [`${R}.VirtualHost`]: {
     honoured: ['name', 'domains', 'routes', 'retry_policy', 'typed_per_filter_config', ...MUTATIONS],

@@ -26,7 +26,7 @@ describe('the support matrix', () => {
 
   it('covers every message type reachable through honoured fields and Any payloads', () => {
     const missing = new Set<string>();
-    const queue: string[] = [TYPE.bootstrap, TYPE.listener, TYPE.cluster, TYPE.routeConfiguration, TYPE.clusterLoadAssignment];
+    const queue: string[] = [TYPE.bootstrap, TYPE.listener, TYPE.cluster, TYPE.routeConfiguration, TYPE.virtualHost, TYPE.clusterLoadAssignment];
     const seen = new Set<string>();
     while (queue.length > 0) {
       const name = queue.pop() as string;

@@ -3,6 +3,7 @@ export const TYPE = {
   bootstrap: 'envoy.config.bootstrap.v3.Bootstrap',
   listener: 'envoy.config.listener.v3.Listener',
   routeConfiguration: 'envoy.config.route.v3.RouteConfiguration',
+  virtualHost: 'envoy.config.route.v3.VirtualHost',
   cluster: 'envoy.config.cluster.v3.Cluster',
   clusterLoadAssignment: 'envoy.config.endpoint.v3.ClusterLoadAssignment',
   httpConnectionManager: 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
