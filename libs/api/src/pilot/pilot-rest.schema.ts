@@ -20,7 +20,7 @@ export const pilotErrorBody = z.object({
 });
 export type PilotErrorBody = z.output<typeof pilotErrorBody>;
 
-export const ruleAction = z.enum(['created', 'configured', 'unchanged', 'deleted']);
+export const ruleAction = z.enum(['created', 'configured', 'unchanged', 'deleted', 'not-found']);
 export type RuleAction = z.output<typeof ruleAction>;
 
 export const ruleResult = z.object({
@@ -102,3 +102,13 @@ export const proxyConfigResponse = z.object({
   type: z.enum(PROXY_CONFIG_TYPES),
   resources: z.array(z.unknown()),
 });
+
+/** Answer of `GET /v1/version`. */
+export const pilotVersionResponse = z.object({
+  component: z.literal('pilot'),
+  version: z.string(),
+  replica: z.string(),
+  /** The rules revision this replica has loaded (null before its first load). */
+  rulesRevision: z.number().int().nonnegative().nullable(),
+});
+export type PilotVersionResponse = z.output<typeof pilotVersionResponse>;
