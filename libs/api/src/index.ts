@@ -1,3 +1,4 @@
 export * from './label-selector';
 export * from './registry';
 export * from './pilot';
+export * from './istio';
