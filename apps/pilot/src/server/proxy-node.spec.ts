@@ -2,8 +2,9 @@ import { isWeftError } from '@weft/shared';
 import type { XdsNode } from '@weft/xds';
 import { clientKindOf, parseProxyNode } from './proxy-node';
 
-function str(value: string): { string_value: string; kind: string } {
-  return { string_value: value, kind: 'string_value' };
+/** A Struct string value as grpc-js-xds and proto-loader spell it (camelCase well-known types). */
+function str(value: string): { stringValue: string; kind: string } {
+  return { stringValue: value, kind: 'stringValue' };
 }
 
 describe('parseProxyNode', () => {
@@ -58,13 +59,18 @@ describe('parseProxyNode', () => {
   it('LABELS as a Struct; bad ports and bad JSON are ignored', () => {
     const metadata = {
       fields: {
-        LABELS: { kind: 'struct_value', struct_value: { fields: { app: str('web'), tier: { kind: 'number_value', number_value: 2 } } } },
+        LABELS: { kind: 'structValue', structValue: { fields: { app: str('web'), tier: { kind: 'numberValue', numberValue: 2 } } } },
         APP_PORT: str('99999'),
       },
     } as unknown as XdsNode['metadata'];
     expect(parseProxyNode({ id: 'n', metadata })).toMatchObject({ labels: { app: 'web', tier: '2' }, appPort: null });
-    const bad = { fields: { LABELS: str('{not json') } };
+    const bad = { fields: { LABELS: str('{not json') } } as unknown as XdsNode['metadata'];
     expect(parseProxyNode({ id: 'n', metadata: bad }).labels).toEqual({});
+  });
+
+  it('also reads the snake_case spelling of Struct values', () => {
+    const metadata = { fields: { NAMESPACE: { string_value: 'shop' }, LABELS: { struct_value: { fields: { app: { string_value: 'web' } } } } } };
+    expect(parseProxyNode({ id: 'n', metadata } as XdsNode)).toMatchObject({ namespace: 'shop', labels: { app: 'web' } });
   });
 
   it.each([

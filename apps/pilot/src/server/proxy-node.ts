@@ -2,13 +2,25 @@ import type { XdsNode } from '@weft/xds';
 import type { ClientKind, ProxyNode } from '../model/xds-contract';
 import { noNodeError } from './xds-errors';
 
-/** google.protobuf.Value as proto-loader decodes it (keepCase, oneofs). */
+/**
+ * google.protobuf.Value as proto-loader decodes it. The well-known types come from protobufjs's
+ * built-in definitions, whose field names are camelCase even with keepCase (`stringValue`, as
+ * grpc-js-xds sends them); the snake_case spelling is accepted too.
+ */
 interface StructValue {
   readonly kind?: string;
+  readonly stringValue?: string;
+  readonly numberValue?: number;
+  readonly boolValue?: boolean;
+  readonly structValue?: StructObject;
   readonly string_value?: string;
   readonly number_value?: number;
   readonly bool_value?: boolean;
-  readonly struct_value?: { readonly fields?: Readonly<Record<string, StructValue>> };
+  readonly struct_value?: StructObject;
+}
+
+interface StructObject {
+  readonly fields?: Readonly<Record<string, StructValue>>;
 }
 
 type Fields = Readonly<Record<string, StructValue>>;
@@ -58,9 +70,12 @@ export function parseProxyNode(node: XdsNode | undefined | null): ProxyNode {
 /** A Struct value as text: strings as is, numbers and booleans printed; empty or absent → null. */
 function text(value: StructValue | undefined): string | null {
   if (value === undefined) return null;
-  if (typeof value.string_value === 'string') return value.string_value === '' ? null : value.string_value;
-  if (typeof value.number_value === 'number') return String(value.number_value);
-  if (typeof value.bool_value === 'boolean') return String(value.bool_value);
+  const str = value.stringValue ?? value.string_value;
+  if (typeof str === 'string') return str === '' ? null : str;
+  const num = value.numberValue ?? value.number_value;
+  if (typeof num === 'number') return String(num);
+  const bool = value.boolValue ?? value.bool_value;
+  if (typeof bool === 'boolean') return String(bool);
   return null;
 }
 
@@ -74,9 +89,10 @@ function port(value: StructValue | undefined): number | null {
 /** LABELS: a JSON object string (Istio sidecars) or a Struct; values are printed as strings. */
 function labelsOf(value: StructValue | undefined): Readonly<Record<string, string>> {
   if (value === undefined) return {};
-  if (value.struct_value !== undefined) {
+  const struct = value.structValue ?? value.struct_value;
+  if (struct !== undefined) {
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(value.struct_value.fields ?? {})) {
+    for (const [k, v] of Object.entries(struct.fields ?? {})) {
       const t = text(v);
       if (t !== null) out[k] = t;
     }
