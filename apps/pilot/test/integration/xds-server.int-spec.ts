@@ -1,23 +1,9 @@
-import { Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
-import { Registry } from 'prom-client';
-import { createLogger } from '@weft/shared';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Collector, waitFor } from '@weft/testing';
 import { TYPE_URL, type DeltaDiscoveryRequest, type DiscoveryRequest, type TypeUrl } from '@weft/xds';
-import { XdsMetrics } from '../../src/server/xds-metrics';
-import { XdsServer } from '../../src/server/xds-server';
-import {
-  AdsTestClient,
-  deltaNames,
-  removedNames,
-  sotwNames,
-  testNode,
-  type AdsTestStream,
-  type DeltaResponse,
-  type SotwResponse,
-  type StreamEnd,
-} from '../../src/server/testing/ads-test-client';
-import { MemoryResourceProvider } from '../../src/server/testing/memory-provider';
-import { RecordingStatusSink } from '../../src/server/testing/recording-status-sink';
+import { AdsSession } from '../../src/server/testing/ads-session';
+import { deltaNames, removedNames, sotwNames, testNode, type DeltaResponse, type SotwResponse, type StreamEnd } from '../../src/server/testing/ads-test-client';
+import { startXdsHarness, type XdsHarness } from '../../src/server/testing/xds-harness';
 
 const LDS = TYPE_URL.listener;
 const RDS = TYPE_URL.routeConfiguration;
@@ -26,79 +12,20 @@ const EDS = TYPE_URL.clusterLoadAssignment;
 
 const WAIT = { timeoutMs: 10_000 };
 
-interface Harness {
-  readonly xds: XdsServer;
-  readonly provider: MemoryResourceProvider;
-  readonly sink: RecordingStatusSink;
-  readonly registry: Registry;
-  readonly client: AdsTestClient;
-  readonly server: Server;
+type Harness = XdsHarness;
+type DeltaSession = AdsSession<DeltaDiscoveryRequest, DeltaResponse>;
+type SotwSession = AdsSession<DiscoveryRequest, SotwResponse>;
+
+function collectors<T>(): { got: Collector<T>; ended: Collector<StreamEnd>; timeoutMs: number } {
+  return { got: new Collector<T>(), ended: new Collector<StreamEnd>(), timeoutMs: WAIT.timeoutMs };
 }
-
-async function start(): Promise<Harness> {
-  const provider = new MemoryResourceProvider();
-  const sink = new RecordingStatusSink();
-  const registry = new Registry();
-  const xds = new XdsServer({
-    provider,
-    status: sink,
-    replica: 'pilot-0',
-    logger: createLogger('pilot-test', { level: 'silent' }),
-    metrics: new XdsMetrics(registry),
-    debounce: { quietMs: 5, maxMs: 50 },
-    statusIntervalMs: 20,
-  });
-  const server = new Server();
-  xds.addTo(server);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err === null ? resolve(p) : reject(err))),
-  );
-  return { xds, provider, sink, registry, server, client: new AdsTestClient(`127.0.0.1:${port}`) };
-}
-
-/** A client stream plus everything it received; `next` walks the responses in order. */
-class Session<Req extends { node?: unknown }, Res extends { nonce: string; type_url: string }> {
-  readonly got = new Collector<Res>();
-  readonly ended = new Collector<StreamEnd>();
-  readonly stream: AdsTestStream<Req, Res>;
-  private cursor = 0;
-  private sentNode = false;
-  private readonly node: Req['node'];
-
-  constructor(open: (onResponse: (r: Res) => void, onEnd: (e: StreamEnd) => void) => AdsTestStream<Req, Res>, node: Req['node']) {
-    this.stream = open(this.got.push, this.ended.push);
-    this.node = node;
-  }
-
-  send(request: Req): void {
-    const withNode = this.sentNode ? request : { ...request, node: this.node };
-    this.sentNode = true;
-    this.stream.send(withNode);
-  }
-
-  /** The next response (after the ones already taken) matching `pred`; earlier non-matching ones are skipped. */
-  async next(pred: (r: Res) => boolean, what: string): Promise<Res> {
-    const from = this.cursor;
-    const items = await this.got.until((all) => all.slice(from).some(pred), { ...WAIT, what });
-    const index = items.findIndex((r, i) => i >= from && pred(r));
-    this.cursor = index + 1;
-    return items[index] as Res;
-  }
-
-  all(typeUrl: string): Res[] {
-    return this.got.items.filter((r) => r.type_url === typeUrl);
-  }
-}
-
-type DeltaSession = Session<DeltaDiscoveryRequest, DeltaResponse>;
-type SotwSession = Session<DiscoveryRequest, SotwResponse>;
 
 function deltaSession(h: Harness, id: string, userAgent = 'weft-proxy'): DeltaSession {
-  return new Session((r, e) => h.client.delta(r, e), testNode(id, userAgent, { NAMESPACE: 'shop' }));
+  return new AdsSession((r, e) => h.client.delta(r, e), testNode(id, userAgent, { NAMESPACE: 'shop' }), collectors<DeltaResponse>());
 }
 
 function sotwSession(h: Harness, id: string, userAgent = 'gRPC Node Pure JS'): SotwSession {
-  return new Session((r, e) => h.client.sotw(r, e), testNode(id, userAgent));
+  return new AdsSession((r, e) => h.client.sotw(r, e), testNode(id, userAgent), collectors<SotwResponse>());
 }
 
 const isType = (typeUrl: TypeUrl) => (r: { type_url: string }) => r.type_url === typeUrl;
@@ -120,14 +47,10 @@ describe('XdsServer over gRPC', () => {
   let h: Harness;
 
   beforeEach(async () => {
-    h = await start();
+    h = await startXdsHarness();
   });
 
-  afterEach(() => {
-    h.xds.close();
-    h.client.close();
-    h.server.forceShutdown();
-  });
+  afterEach(() => h.close());
 
   describe('delta ADS', () => {
     it('wildcard LDS: the first empty request gets every listener; ACK → SYNCED', async () => {
