@@ -70,12 +70,23 @@ function toJavaScript(pattern: string): { source: string; flags: string } {
   const lead = /^\(\?([ims]+)\)/.exec(pattern);
   const flags = new Set(['u', ...(lead?.[1] ?? '')]);
   let source = '';
+  let inClass = false;
   for (let i = lead === null ? 0 : lead[0].length; i < pattern.length; i++) {
     const c = pattern[i] as string;
     if (c === '\\' && i + 1 < pattern.length) {
       const next = pattern[i + 1] as string;
       source += ASCII_PUNCTUATION.test(next) && !JS_ESCAPABLE.includes(next) ? hexEscape(next) : c + next;
       i++;
+    } else if (inClass) {
+      source += c;
+      inClass = c !== ']';
+    } else if (c === '[') {
+      // RE2 reads a ']' right after '[' or '[^' as a literal; JavaScript needs it escaped.
+      const negated = pattern[i + 1] === '^';
+      const literalBracket = pattern[i + (negated ? 2 : 1)] === ']';
+      source += `[${negated ? '^' : ''}${literalBracket ? '\\]' : ''}`;
+      i += (negated ? 1 : 0) + (literalBracket ? 1 : 0);
+      inClass = true;
     } else if (c === '(' && pattern.startsWith('?P<', i + 1)) {
       source += '(?<';
       i += 3;
