@@ -1,27 +1,33 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { rejected } from './errors';
 import type { CliIo } from './io';
-import type { SourcedDocument } from './pilot-client';
+
+/** One file's text, named as error messages will name it (`demo/rules/reviews.yaml#2 …`). */
+export interface SourceFile {
+  readonly source: string;
+  readonly text: string;
+}
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /**
- * Reads the documents named by `-f`: a file (multi-document YAML or JSON), a directory (every
- * .yaml/.yml/.json file in it, sorted by name) or `-` (standard input). A `kind: List` (what
- * `get -o json` prints) is expanded into its items. Syntax errors name the file and line.
+ * Reads what `-f` names: a file (multi-document YAML or JSON), a directory (every .yaml/.yml/.json file
+ * in it, sorted by name) or `-` (standard input). Pilot parses and validates them all together, so a
+ * whole directory is applied atomically and every problem names its file and document.
  */
-export async function readDocuments(paths: readonly string[], io: CliIo): Promise<SourcedDocument[]> {
-  const out: SourcedDocument[] = [];
+export async function readSources(paths: readonly string[], io: CliIo): Promise<SourceFile[]> {
+  const out: SourceFile[] = [];
   for (const path of paths) {
     if (path === '-') {
-      out.push(...parseText(await io.readStdin(), '<stdin>'));
+      out.push({ source: 'stdin', text: await io.readStdin() });
       continue;
     }
-    for (const file of await filesOf(path)) out.push(...parseText(await readFile(file, 'utf8'), file));
+    for (const file of await filesOf(path)) out.push({ source: file, text: await readFile(file, 'utf8') });
   }
-  return out;
+  const empty = out.filter((f) => f.text.trim() === '');
+  if (empty.length === out.length) throw rejected('error: no objects passed (the input is empty)');
+  return out.filter((f) => f.text.trim() !== '');
 }
 
 async function filesOf(path: string): Promise<string[]> {
@@ -34,37 +40,4 @@ async function filesOf(path: string): Promise<string[]> {
   for (const name of names) if ((await stat(join(path, name))).isFile()) files.push(join(path, name));
   if (files.length === 0) throw rejected(`error: no .yaml, .yml or .json files in "${path}"`);
   return files;
-}
-
-function parseText(text: string, file: string): SourcedDocument[] {
-  const values = file.toLowerCase().endsWith('.json') ? [parseJson(text, file)] : parseYaml(text, file);
-  const out: SourcedDocument[] = [];
-  for (const value of values) {
-    for (const document of expandList(value)) out.push({ source: `${file}#${out.length + 1}`, document });
-  }
-  return out;
-}
-
-function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw rejected(`error: ${file}: invalid JSON: ${(err as Error).message}`);
-  }
-}
-
-function parseYaml(text: string, file: string): unknown[] {
-  const docs = parseAllDocuments(text, { prettyErrors: true });
-  const list = Array.isArray(docs) ? docs : [docs];
-  const problems = list.flatMap((d) => d.errors).map((e) => `  ${file}:${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`);
-  if (problems.length > 0) throw rejected(`error: ${file}: invalid YAML`, problems);
-  // documents holding only comments or nothing (a trailing `---`) are not documents
-  return list.filter((d) => d.contents !== null).map((d) => d.toJS() as unknown);
-}
-
-function expandList(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
-  const v = value as { kind?: unknown; items?: unknown } | null;
-  if (v !== null && typeof v === 'object' && v.kind === 'List' && Array.isArray(v.items)) return v.items;
-  return [value];
 }

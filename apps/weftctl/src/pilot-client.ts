@@ -11,15 +11,11 @@ import {
   storedRuleView,
   type ProxyConfigType,
 } from '@weft/api';
+import type { SourceFile } from './documents';
 import { CliError, EXIT_REJECTED, EXIT_UNREACHABLE } from './errors';
 
 export const DEFAULT_PILOT_URL = 'http://127.0.0.1:15014';
 
-/** A document read from a file, with where it came from (`rules.yaml#2`) for error messages. */
-export interface SourcedDocument {
-  readonly source: string;
-  readonly document: unknown;
-}
 
 interface RequestOptions {
   readonly body?: unknown;
@@ -71,7 +67,8 @@ export class PilotClient {
 
   private errorOf(status: number, text: string): CliError {
     const body = pilotErrorBody.safeParse(safeJson(text));
-    const message = body.success ? body.data.error.message : `HTTP ${status}`;
+    // the issues follow one per line: keep only the message's first line
+    const message = body.success ? (body.data.error.message.split('\n')[0] ?? '') : `HTTP ${status}`;
     if (status >= 502 && status <= 504) {
       return new CliError(`pilot at ${this.baseUrl} is unavailable: ${message}`, EXIT_UNREACHABLE);
     }
@@ -82,13 +79,13 @@ export class PilotClient {
     return new CliError(`Error from server (${reason}): ${message}${hint}`, EXIT_REJECTED, details, status);
   }
 
-  applyRules(docs: readonly SourcedDocument[], dryRun: boolean) {
-    const body = { documents: docs.map((d) => d.document), sources: docs.map((d) => d.source) };
+  applyRules(files: readonly SourceFile[], dryRun: boolean) {
+    const body = { files };
     return this.request('POST', 'v1/rules', rulesWriteResponse, { body, query: { dryRun: String(dryRun) } });
   }
 
-  deleteDocuments(docs: readonly SourcedDocument[], dryRun: boolean) {
-    const body = { documents: docs.map((d) => d.document), sources: docs.map((d) => d.source) };
+  deleteDocuments(files: readonly SourceFile[], dryRun: boolean) {
+    const body = { files };
     return this.request('POST', 'v1/rules/delete', rulesWriteResponse, { body, query: { dryRun: String(dryRun) } });
   }
 

@@ -1,6 +1,6 @@
 import { ruleKindByName, type RulesWriteResponse } from '@weft/api';
-import { readDocuments } from '../documents';
-import { rejected, usageError } from '../errors';
+import { readSources } from '../documents';
+import { usageError } from '../errors';
 import { qualifiedName } from '../kinds';
 import { COMMON_HELP, flag, listOpt, type Command } from './command';
 
@@ -38,8 +38,7 @@ ${COMMON_HELP}`,
     const files = listOpt(args, 'filename');
     if (files.length === 0) throw usageError('error: must specify one of -f', 'apply');
     if (args.positionals.length > 0) throw usageError(`error: unexpected argument "${args.positionals[0]}"`, 'apply');
-    const docs = await readDocuments(files, ctx.io);
-    if (docs.length === 0) throw rejected('error: no objects passed to apply');
+    const docs = await readSources(files, ctx.io);
     const res = await ctx.pilot().applyRules(docs, flag(args, 'dry-run'));
     printWriteResults(res, (line) => ctx.io.out(line));
     return 0;

@@ -1,6 +1,6 @@
 import { ruleKindByName, type RulesWriteResponse } from '@weft/api';
-import { readDocuments } from '../documents';
-import { CliError, EXIT_REJECTED, rejected, usageError } from '../errors';
+import { readSources } from '../documents';
+import { CliError, EXIT_REJECTED, usageError } from '../errors';
 import { qualifiedName, resolveKinds } from '../kinds';
 import { COMMON_HELP, flag, listOpt, stringOpt, type Command, type CommandContext } from './command';
 
@@ -71,8 +71,7 @@ ${COMMON_HELP}`,
     let res: RulesWriteResponse;
     if (files.length > 0) {
       if (args.positionals.length > 0) throw usageError('error: use either -f or KIND NAME, not both', 'delete');
-      const docs = await readDocuments(files, ctx.io);
-      if (docs.length === 0) throw rejected('error: no objects passed to delete');
+      const docs = await readSources(files, ctx.io);
       res = await ctx.pilot().deleteDocuments(docs, flag(args, 'dry-run'));
     } else {
       res = await deleteByName(args, ctx);
