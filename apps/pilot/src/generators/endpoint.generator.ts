@@ -10,6 +10,9 @@ export interface EndpointsView {
   readonly subsetLabels: Readonly<Record<string, string>> | null;
 }
 
+/** Envoy: a locality weight is a uint32. */
+const MAX_LOCALITY_WEIGHT = 4_294_967_295;
+
 interface LocalityGroup {
   readonly locality: { region: string; zone: string; sub_zone: string };
   weight: number;
@@ -40,7 +43,7 @@ export function generateEndpoints(view: EndpointsView): Record<string, unknown> 
   const keys = [...groups.keys()].sort();
   const endpoints = keys.map((k) => {
     const g = groups.get(k) as LocalityGroup;
-    return { locality: g.locality, load_balancing_weight: { value: Math.max(1, g.weight) }, lb_endpoints: g.lb_endpoints };
+    return { locality: g.locality, load_balancing_weight: { value: Math.min(MAX_LOCALITY_WEIGHT, Math.max(1, g.weight)) }, lb_endpoints: g.lb_endpoints };
   });
   return { cluster_name: view.clusterName, endpoints };
 }
