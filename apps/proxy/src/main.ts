@@ -1,14 +1,76 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ConfigSnapshot } from '@weft/proxy-core';
-import { createLogger, isWeftError } from '@weft/shared';
+import { createLogger, isWeftError, type Logger } from '@weft/shared';
 import { proxyHelp, readFlags, type ProxyFlags } from './config/flags';
-import { loadBootstrap } from './config';
+import { loadBootstrap, type BootstrapResult } from './config';
 import { applyFlagOverrides } from './config/flag-overrides';
 import { Proxy } from './proxy';
+import { createXdsClient, xdsAdminPort } from './xds/xds-runtime';
 
 function parseWith(flags: ProxyFlags, file: string) {
   return (yaml: string): ConfigSnapshot => applyFlagOverrides(loadBootstrap(yaml, basename(file)).snapshot, flags);
+}
+
+function fatal(log: Logger, err: unknown, msg: string, code = 1): never {
+  log.fatal({ err: isWeftError(err) || err instanceof Error ? err.message : err }, msg);
+  process.exit(code);
+}
+
+function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) => ConfigSnapshot, adminPort: number | null): Proxy {
+  return new Proxy({
+    logger: log,
+    parseConfig,
+    accessLog: flags['access-log'],
+    workload: flags.service,
+    namespace: flags.namespace,
+    drainTimeoutMs: flags['drain-timeout-ms'],
+    adminPort,
+  });
+}
+
+/** A static bootstrap (--config), reloaded on SIGHUP. */
+async function runStatic(flags: ProxyFlags, file: string, log: Logger): Promise<Proxy> {
+  const parse = parseWith(flags, file);
+  let snapshot: ConfigSnapshot;
+  try {
+    snapshot = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    fatal(log, err, 'invalid bootstrap');
+  }
+  const proxy = newProxy(flags, log, parse, flags['admin-port'] ?? null);
+  await proxy.apply(snapshot).catch((err: unknown) => fatal(log, err, 'proxy failed to start'));
+  log.info({ listeners: Object.fromEntries(proxy.ports), admin: proxy.adminListeningPort, version: snapshot.version }, 'proxy ready');
+  process.on('SIGHUP', () => {
+    proxy.applyConfig(readFileSync(file, 'utf8')).then(
+      (version) => log.info({ version }, 'config reloaded on SIGHUP'),
+      () => undefined,
+    );
+  });
+  return proxy;
+}
+
+/** Config from the xDS server (--xds), served from the on-disk cache until the server answers. */
+async function runXds(flags: ProxyFlags & { xds: string }, log: Logger): Promise<{ proxy: Proxy; stop: () => Promise<void> }> {
+  let bootstrap: BootstrapResult | null = null;
+  try {
+    if (flags.config !== undefined) bootstrap = loadBootstrap(readFileSync(flags.config, 'utf8'), basename(flags.config), { xds: true });
+  } catch (err) {
+    fatal(log, err, 'invalid bootstrap');
+  }
+  const refuse = (): ConfigSnapshot => {
+    throw new Error('the configuration comes from the xDS server (--xds): POST /config is not available');
+  };
+  const proxy = newProxy(flags, log, refuse, xdsAdminPort(flags, bootstrap));
+  await proxy.openAdmin().catch((err: unknown) => fatal(log, err, 'admin listener failed to start'));
+  const client = createXdsClient({ flags, bootstrap, proxy, log });
+  const fromCache = client.start();
+  log.info({ admin: proxy.adminListeningPort, xds: flags.xds, protocol: flags['xds-protocol'], fromCache }, 'proxy started; waiting for xds config');
+  process.on('SIGHUP', () => log.info('SIGHUP ignored: the configuration comes from the xDS server'));
+  void client.ready.then(() =>
+    log.info({ listeners: Object.fromEntries(proxy.ports), admin: proxy.adminListeningPort, version: proxy.configVersion, xds: flags.xds }, 'proxy ready'),
+  );
+  return { proxy, stop: () => client.stop() };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -24,48 +86,16 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const log = createLogger('weft-proxy', { level: flags['log-level'] });
-  if (flags.xds !== undefined || flags.ca !== undefined) {
-    log.fatal('--xds and --ca arrive with the pilot and CA components; run with --config for now');
-    process.exit(2);
-  }
-  if (flags.config === undefined) {
-    log.fatal('--config FILE is required (a static bootstrap; see docs/proxy.md)');
-    process.exit(2);
-  }
-  const file = flags.config;
-  const parse = parseWith(flags, file);
-  let snapshot: ConfigSnapshot;
-  try {
-    snapshot = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    log.fatal({ err: isWeftError(err) || err instanceof Error ? err.message : err }, 'invalid bootstrap');
-    process.exit(1);
-  }
-  const proxy = new Proxy({
-    logger: log,
-    parseConfig: parse,
-    accessLog: flags['access-log'],
-    workload: flags.service,
-    namespace: flags.namespace,
-    drainTimeoutMs: flags['drain-timeout-ms'],
-    adminPort: flags['admin-port'] ?? null,
-  });
-  try {
-    await proxy.apply(snapshot);
-  } catch (err) {
-    log.fatal({ err: (err as Error).message }, 'proxy failed to start');
-    process.exit(1);
-  }
-  log.info({ listeners: Object.fromEntries(proxy.ports), admin: proxy.adminListeningPort, version: snapshot.version }, 'proxy ready');
-  process.on('SIGHUP', () => {
-    proxy.applyConfig(readFileSync(file, 'utf8')).then(
-      (version) => log.info({ version }, 'config reloaded on SIGHUP'),
-      () => undefined,
-    );
-  });
+  if (flags.ca !== undefined) fatal(log, '--ca arrives with the CA component; run without it for now', 'unsupported flag', 2);
+  const xds = flags.xds;
+  if (xds === undefined && flags.config === undefined) fatal(log, 'give --config FILE (a static bootstrap) or --xds ADDR (see docs/proxy.md)', 'no configuration', 2);
+  const running = xds !== undefined ? await runXds({ ...flags, xds }, log) : { proxy: await runStatic(flags, flags.config as string, log), stop: async () => undefined };
   const stop = (signal: string): void => {
     log.info({ signal }, 'draining');
-    void proxy.close().then(() => process.exit(0));
+    void running
+      .stop()
+      .then(() => running.proxy.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -7,7 +7,7 @@ import type { RequestContext } from './listener/request-context';
 import { TcpProxyListener } from './listener/tcp-proxy';
 import { AccessLog } from './observability/access-log';
 import { ProxyMetrics } from './observability/proxy-metrics';
-import { RouteStage, type ActiveHttpConfig, type RouteDeps } from './router/route-stage';
+import { RouteStage, type ActiveHttpConfig, type OnDemandHook, type RouteDeps } from './router/route-stage';
 import { ClusterManager } from './upstream/cluster-manager';
 
 export interface ProxyOptions {
@@ -38,8 +38,11 @@ export class Proxy implements AdminTarget {
   private readonly accessLog: AccessLog;
   private readonly clusters: ClusterManager;
   private readonly listeners = new Map<string, AnyListener>();
+  /** The current route stage of each HTTP listener (held on-demand requests resume on it). */
+  private readonly stages = new Map<string, RouteStage>();
   private snapshot: ConfigSnapshot | null = null;
   private admin: AdminServer | null = null;
+  private xdsDump: (() => unknown) | null = null;
   private adminPort = 0;
   private draining = false;
   readonly ports = new Map<string, number>();
@@ -51,7 +54,18 @@ export class Proxy implements AdminTarget {
     this.metrics = new ProxyMetrics(options.workload, options.namespace);
     this.accessLog = new AccessLog(options.accessLog);
     this.clusters = new ClusterManager(this.metrics, options.logger.child({ component: 'cluster-manager' }));
-    this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx) };
+    this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx), onDemand: null };
+  }
+
+  /** Wires the xDS client in: VHDS on demand for RDS listeners, and its state in /config_dump. */
+  attachXds(onDemand: OnDemandHook | null, dump: () => unknown): void {
+    this.deps.onDemand = onDemand;
+    this.xdsDump = dump;
+  }
+
+  /** The current route stage of an HTTP listener, or null. */
+  stageFor(listener: string): RouteStage | null {
+    return this.stages.get(listener) ?? null;
   }
 
   get ready(): boolean {
@@ -73,8 +87,9 @@ export class Proxy implements AdminTarget {
    */
   async apply(snapshot: ConfigSnapshot): Promise<void> {
     if (this.draining) throw new Error('the proxy is draining: no new configuration is applied');
-    const stages = this.compile(snapshot);
     const previous = this.snapshot;
+    if (previous !== null && sameListenerObjects(previous.listeners, snapshot.listeners)) return this.applyClusters(snapshot);
+    const stages = this.compile(snapshot);
     this.clusters.apply(previous === null ? snapshot.clusters : new Map([...previous.clusters, ...snapshot.clusters]));
     let fresh: Map<string, BoundListener>;
     try {
@@ -87,6 +102,7 @@ export class Proxy implements AdminTarget {
     for (const [name, l] of this.listeners) {
       if (snapshot.listeners.some((m) => m.name === name)) continue;
       this.listeners.delete(name);
+      this.stages.delete(name);
       this.ports.delete(name);
       void this.drainListener(l);
     }
@@ -94,10 +110,20 @@ export class Proxy implements AdminTarget {
     const first = this.snapshot === null;
     this.snapshot = snapshot;
     this.metrics.configSwaps.inc();
-    if (first) await this.startAdmin(snapshot);
+    if (first) await this.openAdmin();
     this.logger.info({ version: snapshot.version, listeners: [...this.ports] }, 'config applied');
   }
 
+  /**
+   * Only clusters changed (the listener models are the very same objects, as the xDS assembler keeps
+   * them for an EDS or CDS-only update): update the clusters in place, recompile nothing.
+   */
+  private applyClusters(snapshot: ConfigSnapshot): void {
+    this.clusters.apply(snapshot.clusters);
+    this.snapshot = snapshot;
+    this.metrics.configSwaps.inc();
+    this.logger.debug({ version: snapshot.version }, 'clusters updated');
+  }
   private compile(snapshot: ConfigSnapshot): Map<string, RouteStage> {
     const stages = new Map<string, RouteStage>();
     for (const l of snapshot.listeners) {
@@ -105,6 +131,7 @@ export class Proxy implements AdminTarget {
       if (l.http.routeConfig === null) throw new Error(`listener ${l.name}: RDS is not available without xDS`);
       const active: ActiveHttpConfig = {
         version: snapshot.version,
+        listener: l.name,
         hcm: l.http,
         table: compileRouteConfig(l.http.routeConfig),
         filters: buildFilterChain(l.http.httpFilters),
@@ -143,6 +170,8 @@ export class Proxy implements AdminTarget {
   }
 
   private swapListener(model: ListenerModel, stage: RouteStage | null, fresh: BoundListener | null): void {
+    if (stage !== null) this.stages.set(model.name, stage);
+    else this.stages.delete(model.name);
     const cur = this.listeners.get(model.name);
     if (fresh === null) {
       if (cur instanceof HttpListener && stage !== null) cur.setHandler(stage);
@@ -160,8 +189,13 @@ export class Proxy implements AdminTarget {
     l.destroyAll();
   }
 
-  private async startAdmin(snapshot: ConfigSnapshot): Promise<void> {
-    const port = this.options.adminPort ?? snapshot.admin?.port ?? null;
+  /**
+   * Starts the admin listener (--admin-port, else the bootstrap's admin; none without either). Called
+   * with the first config, or earlier by the xDS mode so /ready and /config_dump answer while warming.
+   */
+  async openAdmin(admin: ConfigSnapshot['admin'] = this.snapshot?.admin ?? null): Promise<void> {
+    if (this.admin !== null) return;
+    const port = this.options.adminPort ?? admin?.port ?? null;
     if (port === null) return;
     this.admin = new AdminServer(this);
     this.adminPort = await this.admin.listen(port, '127.0.0.1');
@@ -208,7 +242,8 @@ export class Proxy implements AdminTarget {
   }
 
   configDump(): unknown {
-    return { version: this.configVersion, snapshot: this.snapshot === null ? null : { ...this.snapshot, clusters: [...this.snapshot.clusters.values()] } };
+    const snapshot = this.snapshot === null ? null : { ...this.snapshot, clusters: [...this.snapshot.clusters.values()] };
+    return this.xdsDump === null ? { version: this.configVersion, snapshot } : { version: this.configVersion, xds: this.xdsDump(), snapshot };
   }
 
   clustersDump(): unknown {
@@ -254,4 +289,8 @@ export class Proxy implements AdminTarget {
     await this.clusters.close();
     this.accessLog.flush();
   }
+}
+
+function sameListenerObjects(a: readonly ListenerModel[], b: readonly ListenerModel[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
 }

@@ -7,9 +7,14 @@ import { fieldIssues, WeftError } from '@weft/shared';
  * WEFT_PROXY_* environment equivalent. The only place the proxy reads process.env.
  */
 const FLAGS = {
-  config: { env: 'WEFT_PROXY_CONFIG', help: 'static bootstrap file (Envoy v3 static_resources subset)' },
-  xds: { env: 'WEFT_PROXY_XDS', help: 'xDS server address (arrives with pilot; not supported yet)' },
-  'node-id': { env: 'WEFT_PROXY_NODE_ID', help: 'node id (overrides node.id of the bootstrap)' },
+  config: { env: 'WEFT_PROXY_CONFIG', help: 'static bootstrap file (Envoy v3 static_resources subset); optional with --xds' },
+  xds: { env: 'WEFT_PROXY_XDS', help: 'xDS server host:port (pilot, plaintext gRPC): listeners, routes, clusters and endpoints over one ADS stream' },
+  'xds-protocol': { env: 'WEFT_PROXY_XDS_PROTOCOL', help: 'delta (default: incremental ADS, with on-demand virtual hosts) or sotw (state of the world)' },
+  'xds-cache': { env: 'WEFT_PROXY_XDS_CACHE', help: 'file of the last ACKed xDS resources, served at start while the server is unreachable (default <tmpdir>/weft-proxy-<node-id>.xds.json)' },
+  'node-id': { env: 'WEFT_PROXY_NODE_ID', help: 'node id (overrides node.id of the bootstrap; default with --xds: sidecar~<service>~<pid>)' },
+  locality: { env: 'WEFT_PROXY_LOCALITY', help: 'node locality region/zone/subzone, sent to the xDS server' },
+  labels: { env: 'WEFT_PROXY_LABELS', help: 'workload labels sent to the xDS server: a JSON object or k=v,k2=v2 (e.g. version=v1)' },
+  'on-demand-timeout-ms': { env: 'WEFT_PROXY_ON_DEMAND_TIMEOUT_MS', help: 'longest hold of a request waiting for its virtual host from VHDS (default 5000)' },
   service: { env: 'WEFT_PROXY_SERVICE', help: 'name of the local service (metrics: source_workload)' },
   namespace: { env: 'WEFT_PROXY_NAMESPACE', help: 'namespace of the local service (default "default")' },
   'admin-port': { env: 'WEFT_PROXY_ADMIN_PORT', help: 'admin port on 127.0.0.1 (overrides the bootstrap; default 15000)' },
@@ -24,10 +29,28 @@ const FLAGS = {
 } as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/]+):\d{1,5}$/, 'expected host:port');
+const locality = z
+  .string()
+  .regex(/^[^/]*(\/[^/]*){0,2}$/, 'expected region/zone/subzone')
+  .transform((v) => {
+    const [region = '', zone = '', subZone = ''] = v.split('/');
+    return { region, zone, subZone };
+  });
+const labels = z.string().transform((v, ctx): Record<string, string> => {
+  const parsed = parseLabels(v);
+  if (parsed === null) ctx.addIssue({ code: 'custom', message: 'expected a JSON object of strings or k=v,k2=v2' });
+  return parsed ?? {};
+});
 const flagsSchema = z.object({
   config: z.string().min(1).optional(),
-  xds: z.string().optional(),
-  'node-id': z.string().optional(),
+  xds: hostPort.optional(),
+  'xds-protocol': z.enum(['delta', 'sotw']).default('delta'),
+  'xds-cache': z.string().min(1).optional(),
+  'node-id': z.string().min(1).optional(),
+  locality: locality.optional(),
+  labels: labels.default({}),
+  'on-demand-timeout-ms': z.coerce.number().int().positive().default(5000),
   service: z.string().default('unknown'),
   namespace: z.string().default('default'),
   'admin-port': port.optional(),
@@ -43,9 +66,31 @@ const flagsSchema = z.object({
 });
 export type ProxyFlags = z.output<typeof flagsSchema>;
 
+/** `{"version":"v1"}` or `version=v1,app=reviews`; null when neither. */
+function parseLabels(text: string): Record<string, string> | null {
+  const t = text.trim();
+  if (t === '') return {};
+  if (t.startsWith('{')) {
+    try {
+      const obj = JSON.parse(t) as unknown;
+      if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
+      return Object.values(obj).every((v) => typeof v === 'string') ? (obj as Record<string, string>) : null;
+    } catch {
+      return null;
+    }
+  }
+  const out: Record<string, string> = {};
+  for (const pair of t.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return null;
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
 export function proxyHelp(): string {
-  const lines = Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(18)} ${f.help} [${f.env}]`);
-  return `weft-proxy — the Weft sidecar proxy\n\nUsage: weft-proxy --config bootstrap.yaml [flags]\n\nFlags:\n${lines.join('\n')}\n  --help               this text\n`;
+  const lines = Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(22)} ${f.help} [${f.env}]`);
+  return `weft-proxy — the Weft sidecar proxy\n\nUsage: weft-proxy --config bootstrap.yaml [flags]\n       weft-proxy --xds pilot:15010 --service NAME [--config bootstrap.yaml] [flags]\n\nFlags:\n${lines.join('\n')}\n  --help                   this text\n`;
 }
 
 /** Flags from argv, falling back to their environment variables; a bad value is a startup error. */

@@ -35,6 +35,10 @@ export class ProxyError extends Error {
 export const noRoute = (authority: string, path: string): ProxyError =>
   new ProxyError('WEFT_ERR_PROXY_NO_ROUTE', 'NR', `no route for ${authority}${path}`);
 
+/** No virtual host after asking the xDS server for one (VHDS on demand): removed, timed out, … */
+export const noRouteOnDemand = (authority: string, path: string, why: string): ProxyError =>
+  new ProxyError('WEFT_ERR_PROXY_NO_ROUTE', 'NR', `no route for ${authority}${path} (on demand: ${why})`);
+
 export const noCluster = (name: string): ProxyError =>
   new ProxyError('WEFT_ERR_PROXY_NO_CLUSTER', 'NC', `cluster ${name} not found`);
 

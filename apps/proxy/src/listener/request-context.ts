@@ -35,6 +35,8 @@ export class RequestContext {
   done = false;
   /** Arrived on an INBOUND listener (set by the route stage). */
   inbound = false;
+  /** Was held for an on-demand virtual host and resumed: a second miss is a 404. */
+  onDemandTried = false;
 
   constructor(
     readonly req: DownstreamRequest,

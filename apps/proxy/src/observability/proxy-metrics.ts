@@ -69,6 +69,9 @@ export class ProxyMetrics {
   readonly ejected = new Gauge({ name: 'weft_proxy_outlier_ejected_hosts', help: 'Hosts currently ejected', labelNames: ['cluster_name'], registers: [this.registry] });
   readonly configSwaps = new Counter({ name: 'weft_proxy_config_swaps_total', help: 'Configuration snapshots applied', registers: [this.registry] });
   readonly configRejections = new Counter({ name: 'weft_proxy_config_rejections_total', help: 'Configuration snapshots rejected', registers: [this.registry] });
+  readonly xdsUpdates = new Counter({ name: 'weft_proxy_xds_updates_total', help: 'xDS responses accepted (ACKed), by type', labelNames: ['type'], registers: [this.registry] });
+  readonly xdsNacks = new Counter({ name: 'weft_proxy_xds_nacks_total', help: 'xDS responses rejected (NACKed), by type', labelNames: ['type'], registers: [this.registry] });
+  readonly xdsConnected = new Gauge({ name: 'weft_proxy_xds_connected', help: '1 while an ADS stream to the xDS server is up', registers: [this.registry] });
 
   private readonly cache = new Map<string, RequestSeries>();
   private readonly tcpCache = new Map<string, LabelValues<TcpLabel>>();

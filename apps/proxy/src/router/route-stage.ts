@@ -7,13 +7,14 @@ import {
   matchRoute,
   pickCluster,
   rewritePath,
+  selectVirtualHost,
   type CompiledRoute,
   type ForwardActionModel,
   type HttpConnectionManagerModel,
   type RetryPolicyModel,
   type RouteTable,
 } from '@weft/proxy-core';
-import { ProxyError, noCluster, noRoute } from '../errors/proxy-error';
+import { ProxyError, noCluster, noRoute, noRouteOnDemand } from '../errors/proxy-error';
 import { localReply, rescue, type LocalReply } from '../errors/rescue';
 import { runFilters } from '../filters/filter-chain';
 import type { HttpFilter, RouteFilterConfig } from '../filters/filter';
@@ -37,6 +38,7 @@ const RETRY_BUFFER_LIMIT = 64 * 1024;
 /** One HTTP listener's compiled config: built when a snapshot is applied, then read-only. */
 export interface ActiveHttpConfig {
   readonly version: string;
+  readonly listener: string;
   readonly hcm: HttpConnectionManagerModel;
   readonly table: RouteTable;
   readonly filters: readonly HttpFilter[];
@@ -47,6 +49,18 @@ export interface RouteDeps {
   readonly random: () => number;
   /** Called once per request when it is over (metrics, access log). */
   readonly onDone: (ctx: RequestContext) => void;
+  /** VHDS on demand (the xDS client), or null. */
+  onDemand: OnDemandHook | null;
+}
+
+/**
+ * Holds a request whose authority matched no virtual host of an RDS route configuration while the
+ * virtual host is asked for (VHDS on demand). Returns false when the route configuration has no
+ * on-demand virtual hosts (the request is then answered 404 at once). A held request later resumes
+ * on the newest stage of its listener (`resumeHeld`) or is answered 404 NR (`rejectHeld`).
+ */
+export interface OnDemandHook {
+  hold(ctx: RequestContext, stage: RouteStage, routeConfigName: string): boolean;
 }
 
 const badTarget = (target: string): ProxyError =>
@@ -83,7 +97,7 @@ export class RouteStage implements HttpHandler {
     ctx.inbound = this.active.hcm.direction === 'INBOUND';
     if (!ctx.validTarget) return this.reply(ctx, rescue(badTarget(ctx.path), ctx.grpc));
     const route = matchRoute(this.active.table, ctx);
-    if (route === null) return this.reply(ctx, rescue(noRoute(ctx.authority, ctx.path), ctx.grpc));
+    if (route === null) return this.noRoute(ctx);
     const perRoute: RouteFilterConfig = { route: route.model.perFilter, vhost: route.virtualHost.model.perFilter };
     runFilters(
       this.active.filters,
@@ -93,6 +107,26 @@ export class RouteStage implements HttpHandler {
       () => this.act(ctx, route),
       (r) => this.reply(ctx, r),
     );
+  }
+
+  /** A held request resumes here, once (a second miss is a 404). */
+  resumeHeld(ctx: RequestContext): void {
+    ctx.onDemandTried = true;
+    this.handle(ctx);
+  }
+
+  rejectHeld(ctx: RequestContext, why: string): void {
+    this.reply(ctx, rescue(noRouteOnDemand(ctx.authority, ctx.path, why), ctx.grpc));
+  }
+
+  /** No route: with VHDS on demand and no virtual host for the authority, hold it; else 404 NR. */
+  private noRoute(ctx: RequestContext): void {
+    const onDemand = this.deps.onDemand;
+    const rds = this.active.hcm.rdsRouteConfigName;
+    if (onDemand !== null && rds !== null && !ctx.onDemandTried && selectVirtualHost(this.active.table, ctx.authority) === null) {
+      if (onDemand.hold(ctx, this, rds)) return;
+    }
+    this.reply(ctx, rescue(noRoute(ctx.authority, ctx.path), ctx.grpc));
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

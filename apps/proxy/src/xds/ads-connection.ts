@@ -1,0 +1,110 @@
+import { credentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { backoffDelay, type Logger } from '@weft/shared';
+import { adsDefinition, type XdsNode } from '@weft/xds';
+import type { AdsRequest } from './ads-protocol';
+
+/** What the connection reports to the client. */
+export interface AdsStreamHandler {
+  /** A new stream is open: send the subscriptions (the node is added to the first message). */
+  onOpen(): void;
+  onMessage(message: unknown): void;
+  /** The stream ended (the server went away, or refused us); a new one follows after a backoff. */
+  onClosed(reason: string): void;
+}
+
+export interface AdsConnectionOptions {
+  readonly address: string;
+  readonly method: 'DeltaAggregatedResources' | 'StreamAggregatedResources';
+  readonly node: XdsNode;
+  readonly log: Logger;
+  /** Reconnect backoff (full jitter): base and ceiling in ms. Envoy's defaults: 500 ms and 30 s. */
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  readonly random?: () => number;
+}
+
+type AdsCall = ClientDuplexStream<AdsRequest, unknown>;
+
+/**
+ * One ADS stream at a time to the xDS server (plaintext gRPC), reopened with exponential backoff and
+ * full jitter when it ends; the backoff starts over once a stream has delivered a response.
+ */
+export class AdsConnection {
+  private readonly client: InstanceType<ReturnType<typeof adsDefinition>['Client']>;
+  private call: AdsCall | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private nodeSent = false;
+  private stopped = false;
+  /** A response arrived on the current stream. */
+  connected = false;
+
+  constructor(
+    private readonly options: AdsConnectionOptions,
+    private readonly handler: AdsStreamHandler,
+  ) {
+    const { Client } = adsDefinition();
+    this.client = new Client(options.address, credentials.createInsecure());
+  }
+
+  start(): void {
+    if (this.call === null && this.timer === null && !this.stopped) this.open();
+  }
+
+  send(request: AdsRequest): void {
+    if (this.call === null) return;
+    const message = this.nodeSent ? request : { ...request, node: this.options.node };
+    this.nodeSent = true;
+    this.call.write(message);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.call?.cancel();
+    this.call = null;
+    this.client.close();
+  }
+
+  private open(): void {
+    const method = (this.client as unknown as Record<string, () => AdsCall>)[this.options.method].bind(this.client);
+    const call = method();
+    this.call = call;
+    this.nodeSent = false;
+    this.connected = false;
+    let ended = false;
+    const end = (reason: string): void => {
+      if (ended) return;
+      ended = true;
+      this.closed(call, reason);
+    };
+    call.on('data', (message: unknown) => {
+      if (this.call !== call) return;
+      if (!this.connected) {
+        this.connected = true;
+        this.attempt = 0;
+      }
+      this.handler.onMessage(message);
+    });
+    call.on('error', (err: ServiceError) => end(err.details || err.message));
+    call.on('end', () => end('the server ended the stream'));
+    this.handler.onOpen();
+  }
+
+  private closed(call: AdsCall, reason: string): void {
+    if (this.call !== call) return;
+    this.call = null;
+    this.connected = false;
+    call.end();
+    if (this.stopped) return;
+    const delay = backoffDelay(this.attempt++, this.options.backoffBaseMs ?? 500, this.options.backoffMaxMs ?? 30_000, this.options.random);
+    this.options.log.warn({ reason, retryInMs: delay }, 'xds stream closed');
+    this.handler.onClosed(reason);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.stopped) this.open();
+    }, delay);
+    this.timer.unref();
+  }
+}
