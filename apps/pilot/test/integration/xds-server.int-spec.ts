@@ -1,8 +1,10 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Collector, waitFor } from '@weft/testing';
 import { TYPE_URL, type DeltaDiscoveryRequest, type DiscoveryRequest, type TypeUrl } from '@weft/xds';
+import { register as registerXdsResolver } from '@grpc/grpc-js-xds';
 import { AdsSession } from '../../src/server/testing/ads-session';
-import { deltaNames, removedNames, sotwNames, testNode, type DeltaResponse, type SotwResponse, type StreamEnd } from '../../src/server/testing/ads-test-client';
+import { AdsTestClient, deltaNames, removedNames, sotwNames, testNode, type DeltaResponse, type SotwResponse, type StreamEnd } from '../../src/server/testing/ads-test-client';
+import { serveProxylessTarget } from '../../src/server/testing/proxyless-resources';
 import { startXdsHarness, type XdsHarness } from '../../src/server/testing/xds-harness';
 
 const LDS = TYPE_URL.listener;
@@ -308,6 +310,33 @@ describe('XdsServer over gRPC', () => {
       await d.next(isType(LDS), 'LDS');
       d.stream.cancel();
       await waitFor(() => h.xds.connections() === 0 && h.sink.disconnects.length === 1, WAIT);
+    });
+  });
+
+  describe('@grpc/grpc-js-xds client (proxyless smoke)', () => {
+    it('resolves xds:///<authority> through LDS, RDS, CDS and EDS from pilot, and its call reaches the endpoint', async () => {
+      const port = Number(h.address.split(':')[1]);
+      const authority = `pilot.test:${port}`;
+      serveProxylessTarget(h.provider, authority, { ip: '127.0.0.1', port }); // the endpoint is pilot itself
+      process.env['GRPC_XDS_BOOTSTRAP_CONFIG'] = JSON.stringify({
+        xds_servers: [{ server_uri: h.address, channel_creds: [{ type: 'insecure' }], server_features: ['ignore_resource_deletion'] }],
+        node: { id: 'proxyless-1', cluster: 'smoke', locality: { zone: 'z1' }, metadata: { NAMESPACE: 'shop' } },
+      });
+      registerXdsResolver();
+      const viaXds = new AdsTestClient(`xds:///${authority}`);
+      try {
+        const s = new AdsSession((r, e) => viaXds.delta(r, e), testNode('via-xds', 'weft-proxy'), collectors<DeltaResponse>());
+        s.send({ type_url: LDS, resource_names_subscribe: ['nothing'] });
+        await s.next(isType(LDS), 'a response on the stream opened through the xDS-resolved channel');
+        const proxyless = await waitFor(() => {
+          const st = h.sink.latest.get('proxyless-1');
+          return st !== undefined && ['lds', 'rds', 'cds', 'eds'].every((t) => st.types[t]?.state === 'SYNCED') ? st : null;
+        }, WAIT);
+        expect(proxyless).toMatchObject({ protocol: 'sotw', node: { kind: 'grpc', namespace: 'shop' } });
+        expect(proxyless.types['lds']?.subscribed).toEqual([authority]);
+      } finally {
+        viaXds.close();
+      }
     });
   });
 });
