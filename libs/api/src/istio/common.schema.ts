@@ -8,6 +8,11 @@ import { re2Problem } from './re2';
  * Istio fields Weft recognises but rejects.
  */
 
+/** Adds a custom issue (at `path` below the value being refined). */
+export function fail(ctx: z.RefinementCtx, message: string, path: PropertyKey[] = []): void {
+  ctx.addIssue({ code: 'custom', message, path });
+}
+
 /** An Istio field Weft knows but does not honour: present → an issue with `reason`; absent → fine. */
 export function unsupported(reason: string) {
   return z.custom<never>(() => false, { message: reason }).optional();
@@ -41,6 +46,9 @@ export const dns1123Subdomain = z
 
 export const labelMap = labels;
 
+export const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' });
+export const ipOrCidr = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'must be an IP address or a CIDR block' });
+
 const HOST_HINT = 'must be a lowercase DNS name, optionally starting with "*." (reviews, reviews.prod.svc.cluster.local, *.example.com)';
 
 /** Istio's `ValidateWildcardDomain`: DNS labels, a `*` only as the whole first label, no all-numeric TLD. */
@@ -54,9 +62,9 @@ export function isWildcardDomain(host: string): boolean {
 /** A host in `hosts` / `host` fields; `*` alone only where `allowStar`. */
 export function istioHost(opts: { allowStar: boolean; allowIp: boolean; starMessage?: string }) {
   return z.string().superRefine((host, ctx) => {
-    if (host === '*' && !opts.allowStar) ctx.addIssue({ code: 'custom', message: opts.starMessage ?? `invalid host ${host}` });
+    if (host === '*' && !opts.allowStar) fail(ctx, opts.starMessage ?? `invalid host ${host}`);
     else if (!isWildcardDomain(host) && !(opts.allowIp && ipAddress.safeParse(host).success)) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(host)} ${HOST_HINT}` });
+      fail(ctx, `${JSON.stringify(host)} ${HOST_HINT}`);
     }
   });
 }
@@ -64,13 +72,10 @@ export function istioHost(opts: { allowStar: boolean; allowIp: boolean; starMess
 /** A destination host (Istio `validateDestination`): no bare `*`. */
 export const destinationHost = istioHost({ allowStar: false, allowIp: false });
 
-export const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' });
-export const ipOrCidr = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: 'must be an IP address or a CIDR block' });
-
 /** The only gateway Weft serves is the sidecar mesh. */
 export const meshGateways = z.array(z.string()).superRefine((gateways, ctx) => {
   gateways.forEach((g, i) => {
-    if (g !== 'mesh') ctx.addIssue({ code: 'custom', path: [i], message: `gateways other than mesh are not supported (got ${JSON.stringify(g)})` });
+    if (g !== 'mesh') fail(ctx, `gateways other than mesh are not supported (got ${JSON.stringify(g)})`, [i]);
   });
 });
 
@@ -81,20 +86,19 @@ export function exportTo(opts: { allowTilde: boolean }) {
     .superRefine((entries, ctx) => {
       entries.forEach((e, i) => {
         const ok = e === '*' || e === '.' || (opts.allowTilde && e === '~') || DNS_LABEL.test(e);
-        if (!ok) ctx.addIssue({ code: 'custom', path: [i], message: `${JSON.stringify(e)} must be "*", ".", or a namespace name` });
+        if (!ok) fail(ctx, `${JSON.stringify(e)} must be "*", ".", or a namespace name`, [i]);
       });
-      if (new Set(entries).size !== entries.length) ctx.addIssue({ code: 'custom', message: 'duplicate entries in exportTo' });
-      if (entries.includes('*') && entries.length > 1) ctx.addIssue({ code: 'custom', message: 'cannot have both public (*) and non-public exportTo values' });
-      if (entries.includes('~') && entries.length > 1) ctx.addIssue({ code: 'custom', message: 'cannot export to no one (~) and someone' });
+      if (new Set(entries).size !== entries.length) fail(ctx, 'duplicate entries in exportTo');
+      if (entries.includes('*') && entries.length > 1) fail(ctx, 'cannot have both public (*) and non-public exportTo values');
+      if (entries.includes('~') && entries.length > 1) fail(ctx, 'cannot export to no one (~) and someone');
     })
     .transform((entries) => (entries.length === 0 ? ['*'] : entries));
 }
 
 /** A regex that both RE2 and JavaScript read the same way (see re2.ts). */
 export const re2Regex = z.string().superRefine((pattern, ctx) => {
-  if (pattern === '') ctx.addIssue({ code: 'custom', message: 'regex must not be empty' });
-  const problem = pattern === '' ? null : re2Problem(pattern);
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  const problem = pattern === '' ? 'regex must not be empty' : re2Problem(pattern);
+  if (problem !== null) fail(ctx, problem);
 });
 
 export interface StringMatch {
@@ -108,9 +112,7 @@ export type KeyedMatch = StringMatch | { kind: 'present' };
 const stringMatchInput = z
   .strictObject({ exact: z.string().optional(), prefix: z.string().optional(), regex: re2Regex.optional() })
   .superRefine((m, ctx) => {
-    if (Object.keys(m).filter((k) => m[k as keyof typeof m] !== undefined).length > 1) {
-      ctx.addIssue({ code: 'custom', message: 'set only one of exact, prefix, regex' });
-    }
+    if ([m.exact, m.prefix, m.regex].filter((v) => v !== undefined).length > 1) fail(ctx, 'set only one of exact, prefix, regex');
   });
 
 function toStringMatch(m: z.output<typeof stringMatchInput>): StringMatch | null {
@@ -124,10 +126,8 @@ function toStringMatch(m: z.output<typeof stringMatchInput>): StringMatch | null
 export function stringMatch(opts: { allowEmptyPrefix: boolean }) {
   return stringMatchInput
     .superRefine((m, ctx) => {
-      if (m.exact === undefined && m.prefix === undefined && m.regex === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'set one of exact, prefix, regex' });
-      }
-      if (m.prefix === '' && !opts.allowEmptyPrefix) ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'prefix string match should not be empty' });
+      if (m.exact === undefined && m.prefix === undefined && m.regex === undefined) fail(ctx, 'set one of exact, prefix, regex');
+      if (m.prefix === '' && !opts.allowEmptyPrefix) fail(ctx, 'prefix string match should not be empty', ['prefix']);
     })
     .transform((m) => toStringMatch(m) as StringMatch);
 }
@@ -136,8 +136,8 @@ export function stringMatch(opts: { allowEmptyPrefix: boolean }) {
 export const keyedMatch = z
   .strictObject({ exact: z.string().optional(), prefix: z.string().optional(), regex: z.union([z.literal('*'), re2Regex]).optional() })
   .superRefine((m, ctx) => {
-    if ([m.exact, m.prefix, m.regex].filter((v) => v !== undefined).length > 1) ctx.addIssue({ code: 'custom', message: 'set only one of exact, prefix, regex' });
-    if (m.prefix === '') ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'prefix string match should not be empty' });
+    if ([m.exact, m.prefix, m.regex].filter((v) => v !== undefined).length > 1) fail(ctx, 'set only one of exact, prefix, regex');
+    if (m.prefix === '') fail(ctx, 'prefix string match should not be empty', ['prefix']);
   })
   .transform((m): KeyedMatch => (m.regex === '*' ? { kind: 'present' } : (toStringMatch(m) ?? { kind: 'present' })));
 
@@ -151,7 +151,8 @@ export type IstioProtocol = (typeof ISTIO_PROTOCOLS)[number];
 export const istioProtocol = z.string().transform((p, ctx): IstioProtocol => {
   const upper = p.toUpperCase();
   if ((ISTIO_PROTOCOLS as readonly string[]).includes(upper)) return upper as IstioProtocol;
-  ctx.issues.push({ code: 'custom', input: p, message: `unsupported protocol ${JSON.stringify(p)}: use one of ${ISTIO_PROTOCOLS.join(', ')}` });
+  const message = `unsupported protocol ${JSON.stringify(p)}: use one of ${ISTIO_PROTOCOLS.join(', ')}`;
+  ctx.issues.push({ code: 'custom', input: p, message });
   return z.NEVER;
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dns1123Label, exportTo, istioHost, labelMap, matchLabelsSelector, portNumber, unsupported } from './common.schema';
+import { dns1123Label, exportTo, fail, istioHost, labelMap, matchLabelsSelector, portNumber, unsupported } from './common.schema';
 import type { DestinationRule, PortTrafficPolicy, Subset, TrafficPolicy } from './destination-rule.types';
 import { clientTls, connectionPool, loadBalancer, outlierDetection } from './traffic-policy.schema';
 
@@ -16,7 +16,7 @@ const portTrafficPolicy = z
   .strictObject({ port: z.strictObject({ number: portNumber }), ...blocks })
   .superRefine((p, ctx) => {
     if (!p.loadBalancer && !p.connectionPool && !p.outlierDetection && !p.tls) {
-      ctx.addIssue({ code: 'custom', message: 'port traffic policy must have at least one of loadBalancer, connectionPool, outlierDetection, tls' });
+      fail(ctx, 'port traffic policy must have at least one of loadBalancer, connectionPool, outlierDetection, tls');
     }
   })
   .transform(
@@ -39,7 +39,7 @@ export const trafficPolicy = z
   })
   .superRefine((t, ctx) => {
     if (!t.loadBalancer && !t.connectionPool && !t.outlierDetection && !t.tls && (t.portLevelSettings?.length ?? 0) === 0) {
-      ctx.addIssue({ code: 'custom', message: 'traffic policy must have at least one field' });
+      fail(ctx, 'traffic policy must have at least one field');
     }
   })
   .transform(
@@ -71,7 +71,7 @@ export const destinationRuleSpec = z
   .superRefine((dr, ctx) => {
     const names = (dr.subsets ?? []).map((s) => s.name);
     names.forEach((name, i) => {
-      if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: ['subsets', i, 'name'], message: `duplicate subset name ${name}` });
+      if (names.indexOf(name) !== i) fail(ctx, `duplicate subset name ${name}`, ['subsets', i, 'name']);
     });
   })
   .transform(

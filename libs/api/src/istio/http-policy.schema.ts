@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { percent, unsupported } from './common.schema';
+import { fail, percent, unsupported } from './common.schema';
 import { positiveDurationMs } from './duration';
 import { destination } from './http-route.schema';
 import type { HttpFault, HttpFaultAbort, HttpFaultDelay, HttpMirror, HttpRetry } from './virtual-service.types';
@@ -57,7 +57,7 @@ const isStatusCode = (p: string) => /^\d{3}$/.test(p) && Number(p) >= 100 && Num
 const retryOn = z.string().superRefine((value, ctx) => {
   for (const part of retryOnParts(value)) {
     if (!isStatusCode(part) && !RETRY_ON_POLICIES.has(part)) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(part)} is not a valid retryOn policy` });
+      fail(ctx, `${JSON.stringify(part)} is not a valid retryOn policy`);
     }
   }
 });
@@ -82,12 +82,13 @@ export const httpRetry = z
   })
   .superRefine((r, ctx) => {
     if ((r.attempts ?? 0) === 0 && (r.perTryTimeout !== undefined || r.retryOn || r.retryRemoteLocalities !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['attempts'], message: 'http retry policy configured when attempts are set to 0 (disabled)' });
+      fail(ctx, 'http retry policy configured when attempts are set to 0 (disabled)', ['attempts']);
     }
   })
   .transform((r): HttpRetry => {
     const attempts = r.attempts ?? 0;
-    const on = attempts > 0 && r.retryOn ? splitRetryOn(r.retryOn) : { retryOn: attempts > 0 ? [...DEFAULT_RETRY_ON] : [], retriableStatusCodes: [] };
+    const defaults = { retryOn: attempts > 0 ? [...DEFAULT_RETRY_ON] : [], retriableStatusCodes: [] };
+    const on = attempts > 0 && r.retryOn ? splitRetryOn(r.retryOn) : defaults;
     return {
       attempts,
       perTryTimeoutMs: r.perTryTimeout ?? null,
@@ -128,15 +129,17 @@ const GRPC_STATUS = [
   'UNAUTHENTICATED',
 ] as const;
 
+const httpStatus = z.number().int().min(200, 'HTTP status must be in range 200-599').max(599, 'HTTP status must be in range 200-599');
+
 const abort = z
   .strictObject({
-    httpStatus: z.number().int().min(200, 'HTTP status must be in range 200-599').max(599, 'HTTP status must be in range 200-599').optional(),
+    httpStatus: httpStatus.optional(),
     grpcStatus: z.enum(GRPC_STATUS, { error: `grpcStatus must be a gRPC status name such as NOT_FOUND or UNAVAILABLE` }).optional(),
     http2Error: unsupported('http2Error is not supported (Istio rejects it too: "HTTP/2 abort fault injection not supported yet")'),
     percentage: percent.optional(),
   })
   .superRefine((a, ctx) => {
-    if ((a.httpStatus === undefined) === (a.grpcStatus === undefined)) ctx.addIssue({ code: 'custom', message: 'abort needs exactly one of httpStatus, grpcStatus' });
+    if ((a.httpStatus === undefined) === (a.grpcStatus === undefined)) fail(ctx, 'abort needs exactly one of httpStatus, grpcStatus');
   })
   .transform(
     (a): HttpFaultAbort =>
@@ -148,7 +151,7 @@ const abort = z
 export const httpFault = z
   .strictObject({ delay: delay.optional(), abort: abort.optional() })
   .superRefine((f, ctx) => {
-    if (f.delay === undefined && f.abort === undefined) ctx.addIssue({ code: 'custom', message: 'HTTP fault injection must have an abort and/or a delay' });
+    if (f.delay === undefined && f.abort === undefined) fail(ctx, 'HTTP fault injection must have an abort and/or a delay');
   })
   .transform((f): HttpFault => ({ delay: f.delay ?? null, abort: f.abort ?? null }));
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import {
-  HEADER_NAME,
   destinationHost,
   dns1123Label,
+  fail,
+  HEADER_NAME,
   keyedMatch,
   labelMap,
   meshGateways,
@@ -37,8 +38,8 @@ function opHeaderName(allowAuthority: boolean) {
   return z.string().superRefine((name, ctx) => {
     const lower = name.toLowerCase();
     if (allowAuthority && (lower === ':authority' || lower === 'host')) return;
-    if (lower.startsWith(':') || lower === 'host') ctx.addIssue({ code: 'custom', message: `header ${name} cannot be modified` });
-    else if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(name)} must be an HTTP header name` });
+    if (lower.startsWith(':') || lower === 'host') fail(ctx, `header ${name} cannot be modified`);
+    else if (!HEADER_NAME.test(name)) fail(ctx, `${JSON.stringify(name)} must be an HTTP header name`);
   });
 }
 const headerValue = z.string().refine((v) => !/[\r\n]/.test(v), 'header values must not contain CR or LF');
@@ -81,9 +82,9 @@ export function authorityRewrites(headers: HeaderOperations | undefined, rewrite
 
 const matchHeaderName = z.string().superRefine((name, ctx) => {
   if (name.startsWith('@request.auth.claims')) {
-    ctx.addIssue({ code: 'custom', message: 'JWT claim based routing is only supported for gateways' });
+    fail(ctx, 'JWT claim based routing is only supported for gateways');
   } else if (!HEADER_NAME.test(name)) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(name)} must be an HTTP header name` });
+    fail(ctx, `${JSON.stringify(name)} must be an HTTP header name`);
   }
 });
 
@@ -132,10 +133,10 @@ export const httpRedirect = z
     prefixRewrite: z.string().optional(),
   })
   .superRefine((r, ctx) => {
-    if (r.uri && r.prefixRewrite) ctx.addIssue({ code: 'custom', message: 'redirect may only specify one of uri or prefixRewrite' });
-    if (r.port !== undefined && r.derivePort !== undefined) ctx.addIssue({ code: 'custom', message: 'redirect may only specify one of port or derivePort' });
+    if (r.uri && r.prefixRewrite) fail(ctx, 'redirect may only specify one of uri or prefixRewrite');
+    if (r.port !== undefined && r.derivePort !== undefined) fail(ctx, 'redirect may only specify one of port or derivePort');
     if (!r.uri && !r.prefixRewrite && !r.authority && r.port === undefined && r.derivePort === undefined && !r.scheme) {
-      ctx.addIssue({ code: 'custom', message: 'redirect must specify uri, prefixRewrite, authority, scheme, or port' });
+      fail(ctx, 'redirect must specify uri, prefixRewrite, authority, scheme, or port');
     }
   })
   .transform(
@@ -152,22 +153,26 @@ export const httpRedirect = z
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+function bodyOf(b: { string?: string | undefined; bytes?: string | undefined }): HttpDirectResponse['body'] {
+  return b.string !== undefined ? { kind: 'string', value: b.string } : { kind: 'bytes', value: b.bytes ?? '' };
+}
+
 export const httpDirectResponse = z
   .strictObject({
     status: z.number().int().min(200, 'HTTP status must be in range 200-599').max(599, 'HTTP status must be in range 200-599'),
     body: z
       .strictObject({ string: z.string().optional(), bytes: z.base64('bytes must be base64').optional() })
       .superRefine((b, ctx) => {
-        if ((b.string === undefined) === (b.bytes === undefined)) ctx.addIssue({ code: 'custom', message: 'body needs exactly one of string, bytes' });
+        if ((b.string === undefined) === (b.bytes === undefined)) fail(ctx, 'body needs exactly one of string, bytes');
         const size = b.string !== undefined ? Buffer.byteLength(b.string) : ((b.bytes?.length ?? 0) * 3) / 4;
-        if (size > MAX_BODY_BYTES) ctx.addIssue({ code: 'custom', message: 'direct response bodies must be less than 1MB' });
+        if (size > MAX_BODY_BYTES) fail(ctx, 'direct response bodies must be less than 1MB');
       })
       .optional(),
   })
   .transform(
     (d): HttpDirectResponse => ({
       status: d.status,
-      body: d.body === undefined ? null : d.body.string !== undefined ? { kind: 'string', value: d.body.string } : { kind: 'bytes', value: d.body.bytes as string },
+      body: d.body === undefined ? null : bodyOf(d.body),
     }),
   );
 
@@ -178,9 +183,9 @@ export const httpRewrite = z
     uriRegexRewrite: z.strictObject({ match: re2Regex, rewrite: z.string().min(1, 'rewrite must not be empty') }).optional(),
   })
   .superRefine((r, ctx) => {
-    if (r.uri && r.uriRegexRewrite) ctx.addIssue({ code: 'custom', message: 'rewrite may only contain one of uri or uriRegexRewrite' });
+    if (r.uri && r.uriRegexRewrite) fail(ctx, 'rewrite may only contain one of uri or uriRegexRewrite');
     if (!r.uri && !r.uriRegexRewrite && !r.authority) {
-      ctx.addIssue({ code: 'custom', message: 'rewrite must specify at least one of uri, uriRegexRewrite, or authority' });
+      fail(ctx, 'rewrite must specify at least one of uri, uriRegexRewrite, or authority');
     }
   })
   .transform((r): HttpRewrite => ({ uri: r.uri || null, authority: r.authority || null, uriRegexRewrite: r.uriRegexRewrite ?? null }));
@@ -190,7 +195,7 @@ const weight = z.number().int().min(0, 'weight must not be negative').max(2_147_
 /** Istio: a lone destination takes all traffic; with several, weights are relative and must not all be 0. */
 function checkWeights(list: readonly { weight?: number | undefined }[], ctx: z.RefinementCtx): void {
   if (list.length > 1 && list.every((d) => (d.weight ?? 0) === 0)) {
-    ctx.addIssue({ code: 'custom', message: 'total destination weight = 0: give at least one destination a weight' });
+    fail(ctx, 'total destination weight = 0: give at least one destination a weight');
   }
 }
 function weightOf(list: readonly unknown[], w: number | undefined): number {
@@ -202,7 +207,11 @@ export const httpRouteDestinations = z
   .superRefine(checkWeights)
   .transform((list) =>
     list.map(
-      (d): RouteDestination => ({ destination: d.destination, weight: weightOf(list, d.weight), headers: d.headers ?? emptyHeaderOperations() }),
+      (d): RouteDestination => ({
+        destination: d.destination,
+        weight: weightOf(list, d.weight),
+        headers: d.headers ?? emptyHeaderOperations(),
+      }),
     ),
   );
 

@@ -66,4 +66,12 @@ export { defaultConnectionPool, defaultLoadBalancer } from './traffic-policy.sch
 export { resolveTrafficPolicy } from './traffic-policy';
 export { serviceEntrySpec, type ServiceEntry, type ServiceEntryPort, type ServiceEntryResolution } from './service-entry.schema';
 export { workloadEntrySpec, type WorkloadEntry } from './workload-entry.schema';
-export { sidecarSpec, type Sidecar, type SidecarEgress, type SidecarIngress, type SidecarHost, type SidecarPort, type CaptureMode } from './sidecar.schema';
+export {
+  sidecarSpec,
+  type Sidecar,
+  type SidecarEgress,
+  type SidecarIngress,
+  type SidecarHost,
+  type SidecarPort,
+  type CaptureMode,
+} from './sidecar.schema';

@@ -60,7 +60,9 @@ const metadataSchema = z
     labels: labelMap.optional(),
     annotations: z.record(z.string(), z.string()).optional(),
   })
-  .transform((m): RuleMeta => ({ name: m.name, namespace: m.namespace ?? 'default', labels: m.labels ?? {}, annotations: m.annotations ?? {} }));
+  .transform(
+    (m): RuleMeta => ({ name: m.name, namespace: m.namespace ?? 'default', labels: m.labels ?? {}, annotations: m.annotations ?? {} }),
+  );
 
 const ENVELOPE_KEYS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 const SECURITY_GROUP = 'security.istio.io';
@@ -100,7 +102,8 @@ function kindOf(value: Record<string, unknown>, problems: Problem[]): RuleKind |
     return null;
   }
   if (group !== RULE_API_GROUP || !RULE_API_VERSIONS.includes(version as string)) {
-    problems.push({ path: 'apiVersion', message: `apiVersion ${apiVersion} is not supported for ${kind}: use ${RULE_API_GROUP}/v1 (v1beta1 and v1alpha3 are accepted too)` });
+    const message = `apiVersion ${apiVersion} is not supported for ${kind}: use ${RULE_API_GROUP}/v1 (v1beta1 and v1alpha3 are accepted too)`;
+    problems.push({ path: 'apiVersion', message });
     return null;
   }
   return kind as RuleKind;
@@ -123,14 +126,18 @@ function parsePart<T>(schema: z.ZodType<T, unknown>, input: unknown, prefix: str
 /** Validates one raw object; a document or the issues, never both. */
 export function validateDocument(label: string, value: unknown): { doc: RuleDocument | null; issues: RuleIssue[] } {
   if (!isPlainObject(value)) {
-    return { doc: null, issues: [{ document: label, path: '(root)', message: 'a rule document must be a mapping with apiVersion, kind, metadata and spec' }] };
+    const message = 'a rule document must be a mapping with apiVersion, kind, metadata and spec';
+    return { doc: null, issues: [{ document: label, path: '(root)', message }] };
   }
   const problems: Problem[] = [];
   const kind = kindOf(value, problems);
-  for (const key of Object.keys(value)) if (!ENVELOPE_KEYS.has(key)) problems.push({ path: key, message: `unknown field ${JSON.stringify(key)}` });
+  for (const key of Object.keys(value)) {
+    if (!ENVELOPE_KEYS.has(key)) problems.push({ path: key, message: `unknown field ${JSON.stringify(key)}` });
+  }
   const clean = withoutNulls(value) as Record<string, unknown>;
   const metadata = parsePart(metadataSchema, clean.metadata, 'metadata', problems);
-  const spec = kind === null ? null : parsePart(SPEC_SCHEMAS[kind] as z.ZodType<RuleSpecs[RuleKind], unknown>, clean.spec, 'spec', problems);
+  const specSchema = kind === null ? null : (SPEC_SCHEMAS[kind] as z.ZodType<RuleSpecs[RuleKind], unknown>);
+  const spec = specSchema === null ? null : parsePart(specSchema, clean.spec, 'spec', problems);
   const document = describeDocument(label, value);
   if (problems.length > 0 || kind === null || metadata === null || spec === null) {
     return { doc: null, issues: problems.map((p) => ({ document, ...p })) };

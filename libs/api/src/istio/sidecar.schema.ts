@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { DNS_LABEL, dns1123Label, ipAddress, isWildcardDomain, istioProtocol, labelsSelector, portNumber, unsupported, type IstioProtocol } from './common.schema';
+import {
+  dns1123Label,
+  DNS_LABEL,
+  fail,
+  ipAddress,
+  istioProtocol,
+  type IstioProtocol,
+  isWildcardDomain,
+  labelsSelector,
+  portNumber,
+  unsupported,
+} from './common.schema';
 
 /** `networking.istio.io` Sidecar `spec`. */
 
@@ -88,7 +99,8 @@ function defaultEndpointProblem(endpoint: string): string | null {
   if (endpoint.startsWith('unix://')) return endpoint.length > 8 && endpoint[7] === '/' ? null : 'defaultEndpoint unix:// needs an absolute path';
   const m = /^(127\.0\.0\.1|0\.0\.0\.0|\[::1\]|\[::\]|):(\d{1,5})$/.exec(endpoint);
   const port = m === null ? 0 : Number(m[2]);
-  return port >= 1 && port <= 65535 ? null : 'defaultEndpoint must be of form 127.0.0.1:<port>, 0.0.0.0:<port>, [::1]:<port>, [::]:<port>, :<port> or unix:///path';
+  if (port >= 1 && port <= 65535) return null;
+  return 'defaultEndpoint must be of form 127.0.0.1:<port>, 0.0.0.0:<port>, [::1]:<port>, [::]:<port>, :<port> or unix:///path';
 }
 
 const ingress = z
@@ -100,30 +112,35 @@ const ingress = z
       .string()
       .superRefine((e, ctx) => {
         const problem = defaultEndpointProblem(e);
-        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        if (problem !== null) fail(ctx, problem);
       })
       .optional(),
     tls: unsupported('ingress tls is not supported yet (the mesh terminates mTLS itself)'),
     connectionPool: unsupported('ingress connectionPool is not supported yet'),
   })
   .transform(
-    (i): SidecarIngress => ({ port: i.port, bind: i.bind ?? null, captureMode: i.captureMode ?? 'DEFAULT', defaultEndpoint: i.defaultEndpoint || null }),
+    (i): SidecarIngress => ({
+      port: i.port,
+      bind: i.bind ?? null,
+      captureMode: i.captureMode ?? 'DEFAULT',
+      defaultEndpoint: i.defaultEndpoint || null,
+    }),
   );
 
 function checkListeners(s: { ingress?: SidecarIngress[] | undefined; egress?: SidecarEgress[] | undefined }, ctx: z.RefinementCtx): void {
   const egressList = s.egress ?? [];
   egressList.forEach((e, i) => {
     if (e.port === null && i !== egressList.length - 1) {
-      ctx.addIssue({ code: 'custom', path: ['egress', i, 'port'], message: 'the egress listener with empty port should be the last listener in the list' });
+      fail(ctx, 'the egress listener with empty port should be the last listener in the list', ['egress', i, 'port']);
     }
     if (e.port !== null && egressList.findIndex((o) => o.port?.number === e.port?.number) !== i) {
-      ctx.addIssue({ code: 'custom', path: ['egress', i, 'port', 'number'], message: 'ports on IP bound listeners must be unique' });
+      fail(ctx, 'ports on IP bound listeners must be unique', ['egress', i, 'port', 'number']);
     }
   });
   const ingressList = s.ingress ?? [];
   ingressList.forEach((l, i) => {
     if (ingressList.findIndex((o) => o.port.number === l.port.number) !== i) {
-      ctx.addIssue({ code: 'custom', path: ['ingress', i, 'port', 'number'], message: 'ports on IP bound listeners must be unique' });
+      fail(ctx, 'ports on IP bound listeners must be unique', ['ingress', i, 'port', 'number']);
     }
   });
 }
@@ -142,7 +159,7 @@ export const sidecarSpec = z
     inboundConnectionPool: unsupported('inboundConnectionPool is not supported yet'),
   })
   .superRefine((s, ctx) => {
-    if (!s.ingress?.length && !s.egress?.length && !s.outboundTrafficPolicy) ctx.addIssue({ code: 'custom', message: 'sidecar: empty configuration provided' });
+    if (!s.ingress?.length && !s.egress?.length && !s.outboundTrafficPolicy) fail(ctx, 'sidecar: empty configuration provided');
     checkListeners(s, ctx);
   })
   .transform(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { headerName, int32, uint32, unsupported } from './common.schema';
+import { fail, headerName, int32, uint32, unsupported } from './common.schema';
 import { durationMs, positiveDurationMs, zeroOrPositiveDurationMs } from './duration';
 import type { ClientTls, ConnectionPool, ConsistentHash, HashKey, LoadBalancer, OutlierDetection } from './destination-rule.types';
 
@@ -7,6 +7,8 @@ import type { ClientTls, ConnectionPool, ConsistentHash, HashKey, LoadBalancer, 
 
 const MAX_UINT32 = 4_294_967_295;
 const MAX_INT32 = 2_147_483_647;
+/** Envoy's ring-hash default, which Istio keeps. */
+const DEFAULT_MINIMUM_RING_SIZE = 1024;
 
 export function defaultLoadBalancer(): LoadBalancer {
   return { simple: 'LEAST_REQUEST', consistentHash: null, localityLbEnabled: null };
@@ -14,7 +16,13 @@ export function defaultLoadBalancer(): LoadBalancer {
 
 export function defaultConnectionPool(): ConnectionPool {
   return {
-    tcp: { maxConnections: MAX_UINT32, connectTimeoutMs: 10_000, tcpKeepalive: null, maxConnectionDurationMs: null, idleTimeoutMs: 3_600_000 },
+    tcp: {
+      maxConnections: MAX_UINT32,
+      connectTimeoutMs: 10_000,
+      tcpKeepalive: null,
+      maxConnectionDurationMs: null,
+      idleTimeoutMs: 3_600_000,
+    },
     http: {
       http1MaxPendingRequests: MAX_UINT32,
       http2MaxRequests: MAX_UINT32,
@@ -36,6 +44,13 @@ function isPrime(x: number): boolean {
 
 const hashKeyFields = ['httpHeaderName', 'httpCookie', 'useSourceIp', 'httpQueryParameterName'] as const;
 
+const maglevTableSize = z
+  .number()
+  .int()
+  .min(1)
+  .max(5_000_010, 'tableSize must be less than 5000011 for maglev')
+  .refine(isPrime, 'tableSize must be a prime number for maglev');
+
 const consistentHash = z
   .strictObject({
     httpHeaderName: headerName.optional(),
@@ -50,18 +65,25 @@ const consistentHash = z
     useSourceIp: z.boolean().optional(),
     httpQueryParameterName: z.string().min(1).optional(),
     ringHash: z.strictObject({ minimumRingSize: z.number().int().min(0).optional() }).optional(),
-    maglev: z
-      .strictObject({ tableSize: z.number().int().min(1).max(5_000_010, 'tableSize must be less than 5000011 for maglev').refine(isPrime, 'tableSize must be a prime number for maglev') })
-      .optional(),
+    maglev: z.strictObject({ tableSize: maglevTableSize }).optional(),
     minimumRingSize: z.number().int().min(0).optional(),
   })
   .superRefine((h, ctx) => {
     const keys = hashKeyFields.filter((k) => h[k] !== undefined && h[k] !== false);
-    if (keys.length !== 1) ctx.addIssue({ code: 'custom', message: `consistentHash needs exactly one of ${hashKeyFields.join(', ')}` });
-    if (h.ringHash && h.maglev) ctx.addIssue({ code: 'custom', message: 'set only one of ringHash, maglev' });
-    if (h.minimumRingSize && (h.ringHash || h.maglev)) ctx.addIssue({ code: 'custom', message: 'only one of minimumRingSize or maglev/ringHash can be specified' });
+    if (keys.length !== 1) fail(ctx, `consistentHash needs exactly one of ${hashKeyFields.join(', ')}`);
+    if (h.ringHash && h.maglev) fail(ctx, 'set only one of ringHash, maglev');
+    if (h.minimumRingSize && (h.ringHash || h.maglev)) {
+      fail(ctx, 'only one of minimumRingSize or maglev/ringHash can be specified');
+    }
   })
-  .transform((h): ConsistentHash => ({ key: hashKeyOf(h), algorithm: h.maglev ? { kind: 'maglev', tableSize: h.maglev.tableSize } : { kind: 'ringHash', minimumRingSize: h.ringHash?.minimumRingSize || h.minimumRingSize || 1024 } }));
+  .transform(
+    (h): ConsistentHash => ({
+      key: hashKeyOf(h),
+      algorithm: h.maglev
+        ? { kind: 'maglev', tableSize: h.maglev.tableSize }
+        : { kind: 'ringHash', minimumRingSize: h.ringHash?.minimumRingSize || h.minimumRingSize || DEFAULT_MINIMUM_RING_SIZE },
+    }),
+  );
 
 function hashKeyOf(h: {
   httpHeaderName?: string | undefined;
@@ -69,7 +91,9 @@ function hashKeyOf(h: {
   httpQueryParameterName?: string | undefined;
 }): HashKey {
   if (h.httpHeaderName !== undefined) return { kind: 'header', name: h.httpHeaderName.toLowerCase() };
-  if (h.httpCookie !== undefined) return { kind: 'cookie', name: h.httpCookie.name, path: h.httpCookie.path ?? null, ttlMs: h.httpCookie.ttl ?? null };
+  if (h.httpCookie !== undefined) {
+    return { kind: 'cookie', name: h.httpCookie.name, path: h.httpCookie.path ?? null, ttlMs: h.httpCookie.ttl ?? null };
+  }
   if (h.httpQueryParameterName !== undefined) return { kind: 'queryParameter', name: h.httpQueryParameterName };
   return { kind: 'sourceIp' };
 }
@@ -91,7 +115,9 @@ export const loadBalancer = z
     zoneAwareLbSetting: unsupported('zoneAwareLbSetting is not supported yet'),
   })
   .superRefine((lb, ctx) => {
-    if (lb.simple !== undefined && lb.consistentHash !== undefined) ctx.addIssue({ code: 'custom', message: 'set only one of simple, consistentHash' });
+    if (lb.simple !== undefined && lb.consistentHash !== undefined) {
+      fail(ctx, 'set only one of simple, consistentHash');
+    }
   })
   .transform((lb): LoadBalancer => {
     const simple = lb.simple === 'ROUND_ROBIN' || lb.simple === 'RANDOM' || lb.simple === 'PASSTHROUGH' ? lb.simple : 'LEAST_REQUEST';
@@ -101,7 +127,9 @@ export const loadBalancer = z
 const tcpSettings = z.strictObject({
   maxConnections: int32.optional(),
   connectTimeout: positiveDurationMs.optional(),
-  tcpKeepalive: z.strictObject({ probes: uint32.optional(), time: positiveDurationMs.optional(), interval: positiveDurationMs.optional() }).optional(),
+  tcpKeepalive: z
+    .strictObject({ probes: uint32.optional(), time: positiveDurationMs.optional(), interval: positiveDurationMs.optional() })
+    .optional(),
   maxConnectionDuration: positiveDurationMs.optional(),
   idleTimeout: zeroOrPositiveDurationMs.optional(),
 });
@@ -119,7 +147,9 @@ const httpSettings = z
     http2KeepAlive: unsupported('http2KeepAlive is not supported yet'),
   })
   .superRefine((h, ctx) => {
-    if (h.h2UpgradePolicy === 'UPGRADE' && h.useClientProtocol) ctx.addIssue({ code: 'custom', message: 'useClientProtocol must not be true when h2UpgradePolicy is UPGRADE' });
+    if (h.h2UpgradePolicy === 'UPGRADE' && h.useClientProtocol) {
+      fail(ctx, 'useClientProtocol must not be true when h2UpgradePolicy is UPGRADE');
+    }
   });
 
 /** Protobuf int32 limits: 0 means "not set", i.e. the default. */
@@ -128,7 +158,7 @@ const orDefault = (v: number | undefined, d: number) => (v !== undefined && v > 
 export const connectionPool = z
   .strictObject({ tcp: tcpSettings.optional(), http: httpSettings.optional() })
   .superRefine((p, ctx) => {
-    if (p.tcp === undefined && p.http === undefined) ctx.addIssue({ code: 'custom', message: 'connection pool must have at least one field' });
+    if (p.tcp === undefined && p.http === undefined) fail(ctx, 'connection pool must have at least one field');
   })
   .transform(({ tcp = {}, http = {} }): ConnectionPool => {
     const d = defaultConnectionPool();
@@ -171,7 +201,8 @@ export const outlierDetection = z
   })
   .superRefine((o, ctx) => {
     if (!o.splitExternalLocalOriginErrors && (o.consecutiveLocalOriginFailures ?? 0) > 0) {
-      ctx.addIssue({ code: 'custom', path: ['consecutiveLocalOriginFailures'], message: 'consecutiveLocalOriginFailures is set but splitExternalLocalOriginErrors is false' });
+      const message = 'consecutiveLocalOriginFailures is set but splitExternalLocalOriginErrors is false';
+      ctx.addIssue({ code: 'custom', path: ['consecutiveLocalOriginFailures'], message });
     }
   })
   .transform(
@@ -200,7 +231,7 @@ export const clientTls = z
     caCrl: unsupported('caCrl is not supported yet'),
   })
   .superRefine((t, ctx) => {
-    for (const message of tlsProblems(t)) ctx.addIssue({ code: 'custom', message });
+    for (const message of tlsProblems(t)) fail(ctx, message);
   })
   .transform(
     (t): ClientTls => ({
@@ -215,15 +246,28 @@ export const clientTls = z
     }),
   );
 
+interface TlsInput {
+  mode?: string | undefined;
+  clientCertificate?: string | undefined;
+  privateKey?: string | undefined;
+  caCertificates?: string | undefined;
+  credentialName?: string | undefined;
+  subjectAltNames?: string[] | undefined;
+  insecureSkipVerify?: boolean | undefined;
+}
+
 /** Istio `ValidateTLS` (client side). */
-function tlsProblems(t: { mode?: string | undefined; clientCertificate?: string | undefined; privateKey?: string | undefined; caCertificates?: string | undefined; credentialName?: string | undefined; subjectAltNames?: string[] | undefined; insecureSkipVerify?: boolean | undefined }): string[] {
+function tlsProblems(t: TlsInput): string[] {
   const problems: string[] = [];
   const fileMode = t.mode === 'SIMPLE' || t.mode === 'MUTUAL';
-  if (t.insecureSkipVerify && fileMode && (t.caCertificates || t.subjectAltNames !== undefined || (t.mode === 'SIMPLE' && t.credentialName))) {
+  const verifies = t.caCertificates || t.subjectAltNames !== undefined || (t.mode === 'SIMPLE' && t.credentialName);
+  if (t.insecureSkipVerify && fileMode && verifies) {
     problems.push('cannot specify caCertificates, credentialName or subjectAltNames when insecureSkipVerify is true');
   }
   if (fileMode && t.credentialName) {
-    if (t.clientCertificate || t.caCertificates || t.privateKey) problems.push('cannot specify client certificates or CA certificate if credentialName is set');
+    if (t.clientCertificate || t.caCertificates || t.privateKey) {
+      problems.push('cannot specify client certificates or CA certificate if credentialName is set');
+    }
     return problems;
   }
   if (t.mode === 'MUTUAL') {

@@ -30,12 +30,22 @@ function atPort(policy: TrafficPolicy | null, port: number | null): { blocks: Po
   const entry = port === null ? undefined : policy.portLevelSettings.find((p) => p.port === port);
   const source: PolicyBlocks = entry ?? policy;
   return {
-    blocks: { loadBalancer: source.loadBalancer, connectionPool: source.connectionPool, outlierDetection: source.outlierDetection, tls: source.tls },
+    blocks: {
+      loadBalancer: source.loadBalancer,
+      connectionPool: source.connectionPool,
+      outlierDetection: source.outlierDetection,
+      tls: source.tls,
+    },
     portLevel: entry !== undefined,
   };
 }
 
 function overlay(base: PolicyBlocks, top: { blocks: PolicyBlocks; portLevel: boolean }): PolicyBlocks {
   const pick = <K extends keyof PolicyBlocks>(k: K): PolicyBlocks[K] => (top.portLevel || top.blocks[k] !== null ? top.blocks[k] : base[k]);
-  return { loadBalancer: pick('loadBalancer'), connectionPool: pick('connectionPool'), outlierDetection: pick('outlierDetection'), tls: pick('tls') };
+  return {
+    loadBalancer: pick('loadBalancer'),
+    connectionPool: pick('connectionPool'),
+    outlierDetection: pick('outlierDetection'),
+    tls: pick('tls'),
+  };
 }

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { dns1123Label, exportTo, ipOrCidr, istioHost, labelMap, meshGateways, percent, portNumber, unsupported } from './common.schema';
+import {
+  dns1123Label,
+  exportTo,
+  fail,
+  ipOrCidr,
+  istioHost,
+  labelMap,
+  meshGateways,
+  percent,
+  portNumber,
+  unsupported,
+} from './common.schema';
 import { positiveDurationMs } from './duration';
 import { defaultHttpRetry, httpFault, httpMirrorPolicy, httpRetry } from './http-policy.schema';
 import {
@@ -60,11 +71,11 @@ function routeConflicts(r: HttpRouteInput): string[] {
 }
 
 function checkHttpRoute(r: HttpRouteInput, ctx: z.RefinementCtx): void {
-  for (const message of routeConflicts(r)) ctx.addIssue({ code: 'custom', message });
+  for (const message of routeConflicts(r)) fail(ctx, message);
   if (r.redirect?.prefixRewrite) {
     (r.match ?? []).forEach((m, i) => {
       if (m.uri !== null && m.uri.kind !== 'prefix') {
-        ctx.addIssue({ code: 'custom', path: ['match', i, 'uri'], message: 'redirect prefixRewrite requires all uri matches to use prefix' });
+        fail(ctx, 'redirect prefixRewrite requires all uri matches to use prefix', ['match', i, 'uri']);
       }
     });
   }
@@ -114,7 +125,7 @@ const l4Match = z
 export const tcpRoute = z
   .strictObject({ match: z.array(l4Match).optional(), route: routeDestinations.optional() })
   .superRefine((r, ctx) => {
-    if ((r.route?.length ?? 0) === 0) ctx.addIssue({ code: 'custom', path: ['route'], message: 'TCP route is required' });
+    if ((r.route?.length ?? 0) === 0) fail(ctx, 'TCP route is required', ['route']);
   })
   .transform((r): TcpRoute => ({ match: r.match ?? [], route: r.route ?? [] }));
 
@@ -130,12 +141,12 @@ export const virtualServiceSpec = z
     exportTo: exportTo({ allowTilde: false }).optional(),
   })
   .superRefine((vs, ctx) => {
-    if (vs.hosts.length === 0) ctx.addIssue({ code: 'custom', path: ['hosts'], message: 'a VirtualService needs at least one host' });
+    if (vs.hosts.length === 0) fail(ctx, 'a VirtualService needs at least one host', ['hosts']);
     vs.hosts.forEach((h, i) => {
-      if (vs.hosts.indexOf(h) !== i) ctx.addIssue({ code: 'custom', path: ['hosts', i], message: `duplicate host ${h}` });
+      if (vs.hosts.indexOf(h) !== i) fail(ctx, `duplicate host ${h}`, ['hosts', i]);
     });
     if ((vs.http?.length ?? 0) + (vs.tcp?.length ?? 0) === 0) {
-      ctx.addIssue({ code: 'custom', message: 'http or tcp routes must be provided in a VirtualService' });
+      fail(ctx, 'http or tcp routes must be provided in a VirtualService');
     }
   })
   .transform((vs): VirtualService => ({ hosts: vs.hosts, exportTo: vs.exportTo ?? ['*'], http: vs.http ?? [], tcp: vs.tcp ?? [] }));

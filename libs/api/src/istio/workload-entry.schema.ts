@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dns1123Label, isWildcardDomain, labelMap, portNumber, uint32 } from './common.schema';
+import { dns1123Label, fail, isWildcardDomain, labelMap, portNumber, uint32 } from './common.schema';
 
 /** `networking.istio.io` WorkloadEntry `spec`; also the shape of a ServiceEntry's `endpoints[]`. */
 
@@ -40,10 +40,10 @@ export const workloadEntrySpec = z
   .superRefine((we, ctx) => {
     const kind = addressKind(we.address);
     if (kind === null) {
-      ctx.addIssue({ code: 'custom', path: ['address'], message: `${JSON.stringify(we.address)} must be an IP address, a DNS name or unix:///absolute/path` });
+      fail(ctx, `${JSON.stringify(we.address)} must be an IP address, a DNS name or unix:///absolute/path`, ['address']);
     }
     if (kind === 'unix' && Object.keys(we.ports ?? {}).length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['ports'], message: `unix endpoint ${we.address} must not include ports` });
+      fail(ctx, `unix endpoint ${we.address} must not include ports`, ['ports']);
     }
   })
   .transform(
