@@ -17,7 +17,7 @@ export interface StatusStoreOptions {
   readonly flushMs?: number;
 }
 
-type Pending = { readonly json: string } | { readonly gone: string };
+type Pending = { readonly status: ProxySyncStatus; readonly at: number } | { readonly gone: string };
 type ScriptedRedis = Redis & { weftStatusDeleteIfReplica(key: string, proxyId: string, replica: string): Promise<number> };
 
 /**
@@ -78,7 +78,8 @@ export class RedisSyncStatusStore implements SyncStatusSink {
   }
 
   update(status: ProxySyncStatus): void {
-    this.pending.set(status.proxyId, { json: JSON.stringify({ ...status, updatedAt: Date.now() }) });
+    // serialised at flush: a proxy ACKing often costs one JSON.stringify per window, not per ACK
+    this.pending.set(status.proxyId, { status, at: Date.now() });
     this.schedule();
   }
 
@@ -102,7 +103,7 @@ export class RedisSyncStatusStore implements SyncStatusSink {
     this.pending = new Map();
     const pipeline = this.redis.pipeline();
     for (const [proxyId, p] of batch) {
-      if ('json' in p) pipeline.hset(this.hashKey, proxyId, p.json);
+      if ('status' in p) pipeline.hset(this.hashKey, proxyId, JSON.stringify({ ...p.status, updatedAt: p.at }));
       else (pipeline as unknown as ScriptedRedis).weftStatusDeleteIfReplica(this.hashKey, proxyId, p.gone);
     }
     const run = pipeline.exec().then(

@@ -64,8 +64,15 @@ function endpoints(resources: readonly unknown[]): string {
   return table(['ENDPOINT', 'STATUS', 'WEIGHT', 'CLUSTER'], rows);
 }
 
+/** Pilot answers `{name, type, version, ackedVersion, resource}` per resource; the table reads `resource`. */
+function unwrap(item: unknown): unknown {
+  const resource = field(item, 'resource');
+  return resource !== undefined && field(item, 'acked_version') !== undefined ? resource : item;
+}
+
 /** istioctl proxy-config's summary table of one xDS type. */
-export function proxyConfigTable(type: ProxyConfigType, resources: readonly unknown[]): string {
+export function proxyConfigTable(type: ProxyConfigType, items: readonly unknown[]): string {
+  const resources = items.map(unwrap).filter((r) => r !== null);
   switch (type) {
     case 'clusters':
       return clusters(resources);

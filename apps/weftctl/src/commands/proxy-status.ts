@@ -5,11 +5,9 @@ import { COMMON_HELP, outputOpt, stringOpt, type Command } from './command';
 
 const TYPES = ['cds', 'lds', 'eds', 'rds', 'vhds'] as const;
 
-/** istioctl's per-type cell: the state, NACK with its reason shortened, IGNORED when not subscribed. */
+/** istioctl's per-type cell: the sync state, IGNORED when the proxy has not subscribed to the type. */
 function stateOf(p: ProxyStatusView, type: string): string {
-  const t = p.types[type];
-  if (t === undefined) return 'IGNORED';
-  return t.state;
+  return p.types[type]?.state ?? 'IGNORED';
 }
 
 export function proxyStatusTable(proxies: readonly ProxyStatusView[]): string {

@@ -14,11 +14,15 @@ export function clientVersion(): string {
 export const versionCommand: Command = {
   name: 'version',
   summary: 'Print the client and pilot versions',
-  help: `Print weftctl's version and, unless --remote=false style --client is given, the version, replica
-and loaded rules revision of the pilot at WEFT_PILOT_URL (an unreachable pilot is reported, not an error).
+  help: `Print weftctl's version and, without --client, the version, replica and loaded rules revision of
+the pilot at WEFT_PILOT_URL (an unreachable pilot is reported, not an error).
 
 Usage:
   weftctl version [--client] [-o text|json]
+
+Flags:
+      --client          only the client's version; do not contact pilot
+  -o, --output FORMAT   text (default) or json
 
 ${COMMON_HELP}`,
   options: { client: { type: 'boolean' }, output: { type: 'string', short: 'o' } },
