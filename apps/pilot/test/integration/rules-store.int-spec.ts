@@ -1,6 +1,7 @@
 import pino from 'pino';
-import { createTestInfra, waitFor, type TestInfra } from '@weft/testing';
+import { Collector, createTestInfra, waitFor, type TestInfra } from '@weft/testing';
 import { RulesRepository, type RuleWrite } from '../../src/rules/rules.repository';
+import { RulesWatcher, type RulesChange } from '../../src/rules/rules.watcher';
 import { RedisSyncStatusStore } from '../../src/status/status.store';
 import type { ProxySyncStatus } from '../../src/model/xds-contract';
 
@@ -105,5 +106,20 @@ describe('pilot rules repository and status store (real Redis)', () => {
     await waitFor(async () => (await a.list()).length === 0, { what: 'dead replica entries dropped' });
     expect(await a.get('p3')).toBeNull();
     await a.stop();
+  });
+
+  it('a watcher catches up with a change whose NATS announcement was lost (periodic revision check)', async () => {
+    const changes = new Collector<RulesChange>();
+    const watcher = new RulesWatcher(infra.nats, repo, { subjectPrefix: infra.subjectPrefix, resyncMs: 50 }, silent);
+    const first = await watcher.start(changes.push);
+    const raw = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'quiet' }, spec: { hosts: ['quiet'], http: [{ route: [{ destination: { host: 'quiet' } }] }] } };
+    // stored without any announcement, as if the writer died between Redis and NATS
+    const res = await repo.applyBatch([{ key: 'VirtualService/default/quiet', kind: 'VirtualService', namespace: 'default', name: 'quiet', raw, document: raw }]);
+    const [, change] = await changes.count(2, { what: 'resync after a lost event' });
+    expect(change?.revision).toBe(res.revision);
+    expect(change?.changedKeys).toEqual(['VirtualService/default/quiet']);
+    expect(change?.documents.map((d) => d.metadata.name)).toContain('quiet');
+    expect(change?.documents.length).toBe(first.documents.length + 1);
+    await watcher.stop();
   });
 });
