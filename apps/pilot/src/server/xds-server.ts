@@ -109,16 +109,25 @@ export class XdsServer {
 
   private serve(call: Stream, protocol: XdsProtocol): void {
     let connection: XdsConnection | null = null;
+    let rejected = false;
     call.on('data', (request: FirstRequest) => {
+      if (rejected) return;
       if (connection === null) connection = this.open(call, request, protocol);
-      if (connection === null || !connection.isOpen()) return;
+      if (connection === null) {
+        rejected = true;
+        return;
+      }
+      if (!connection.isOpen()) return;
       try {
         connection.handle(request);
       } catch (err) {
         this.failed(connection, err);
       }
     });
-    call.on('end', () => (connection === null ? call.end() : connection.close(null)));
+    call.on('end', () => {
+      if (connection !== null) connection.close(null);
+      else if (!rejected) call.end();
+    });
     call.on('cancelled', () => connection?.dispose());
     call.on('close', () => connection?.dispose());
     call.on('error', (err: unknown) => this.logger.debug({ err }, 'xds stream error'));
