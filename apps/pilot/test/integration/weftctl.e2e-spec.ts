@@ -99,6 +99,14 @@ describe('weftctl (built bin) against pilot’s REST API', () => {
     expect((await pilot.repo.get('VirtualService/default/reviews'))?.raw).toEqual(parse(vs(90, 10)));
   });
 
+  it('the demo rules `npm run up` applies pass validation (dry run)', async () => {
+    const res = await ctl(['apply', '-f', 'demo/rules', '--dry-run']);
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('virtualservice.networking.istio.io/reviews configured (dry run)');
+    expect(res.out).toContain('destinationrule.networking.istio.io/productpage created (dry run)');
+  });
+
   it('get -o yaml prints the documents as applied (re-appliable); get -A prints a table', async () => {
     const got = await ctl(['get', 'virtualservices', 'reviews', '-o', 'yaml']);
     expect(got.code).toBe(0);
