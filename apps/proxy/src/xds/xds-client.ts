@@ -205,13 +205,16 @@ export class XdsClient implements AdsStreamHandler {
 
   // ---- readiness ----
 
-  /** Every subscribed resource has been answered (VHDS excepted: routes do not warm). */
+  /**
+   * Every wildcard type answered once and every subscribed name answered (with the resource or as
+   * removed); virtual hosts asked for on demand excepted (their requests wait for them anyway).
+   */
   private initialComplete(): boolean {
     if (this.gateOpen) return true;
     for (const kind of XDS_KINDS) {
-      if (kind === 'virtualHost') continue;
       const interest = this.desired[kind];
       if (interest.wildcard && !this.answeredTypes.has(kind)) return false;
+      if (kind === 'virtualHost') continue;
       for (const name of interest.names) if (this.store.get(kind, name) === undefined && !this.removedNames.has(`${kind}\n${name}`)) return false;
     }
     return true;

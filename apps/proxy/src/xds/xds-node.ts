@@ -26,15 +26,15 @@ export function cacheFileOf(flags: ProxyFlags, nodeId: string): string {
  * when set), OUTBOUND_PORT, INBOUND_PORT — pilot generates the listeners on those ports.
  */
 export function xdsNodeOf(flags: ProxyFlags, nodeId: string): XdsNode {
-  const fields: Record<string, { string_value: string }> = {
-    NAMESPACE: { string_value: flags.namespace },
-    SERVICE: { string_value: flags.service },
-    LABELS: { string_value: JSON.stringify(flags.labels) },
-    OUTBOUND_PORT: { string_value: String(flags['outbound-port'] ?? DEFAULT_OUTBOUND_PORT) },
-    INBOUND_PORT: { string_value: String(flags['inbound-port'] ?? DEFAULT_INBOUND_PORT) },
+  const fields: Record<string, StructString> = {
+    NAMESPACE: text(flags.namespace),
+    SERVICE: text(flags.service),
+    LABELS: text(JSON.stringify(flags.labels)),
+    OUTBOUND_PORT: text(String(flags['outbound-port'] ?? DEFAULT_OUTBOUND_PORT)),
+    INBOUND_PORT: text(String(flags['inbound-port'] ?? DEFAULT_INBOUND_PORT)),
   };
   const appPort = flags['app-port'];
-  if (appPort !== undefined) fields['APP_PORT'] = { string_value: String(appPort) };
+  if (appPort !== undefined) fields['APP_PORT'] = text(String(appPort));
   const loc = flags.locality;
   return {
     id: nodeId,
@@ -44,6 +44,19 @@ export function xdsNodeOf(flags: ProxyFlags, nodeId: string): XdsNode {
     metadata: { fields },
     ...(loc === undefined ? {} : { locality: { region: loc.region, zone: loc.zone, sub_zone: loc.subZone } }),
   };
+}
+
+/**
+ * A google.protobuf.Value holding a string. The well-known types come from protobufjs's bundled
+ * definitions, whose field names are camelCase even with keepCase: `string_value` would be dropped.
+ */
+interface StructString {
+  readonly stringValue: string;
+  readonly kind: 'stringValue';
+}
+
+function text(value: string): StructString {
+  return { stringValue: value, kind: 'stringValue' };
 }
 
 let version: string | null = null;
