@@ -93,7 +93,8 @@ describe('weftctl commands (stand-in pilot)', () => {
     const cli = io({ WEFT_PILOT_URL: url });
     expect(await runCli(['get', 'dr', '-n', 'shop'], cli)).toBe(0);
     expect(await runCli(['get', 'ServiceEntries', '-A'], cli)).toBe(0);
-    expect(seen.map((s) => s.url)).toEqual(['/v1/rules?kind=DestinationRule&namespace=shop', '/v1/rules?kind=ServiceEntry']);
+    expect(await runCli(['--pilot-url', url, 'get', 'we'], io({}))).toBe(0);
+    expect(seen.map((s) => s.url)).toEqual(['/v1/rules?kind=DestinationRule&namespace=shop', '/v1/rules?kind=ServiceEntry', '/v1/rules?kind=WorkloadEntry&namespace=default']);
     expect(cli.errors()).toContain('No resources found in shop namespace.');
   });
 

@@ -52,8 +52,16 @@ function contextFor(io: CliIo, pilotUrl: string | undefined): CommandContext {
   };
 }
 
+/** `weftctl --pilot-url URL get vs` → `weftctl get vs --pilot-url URL` (global flags may lead). */
+function leadingGlobals(argv: readonly string[]): readonly string[] {
+  const first = argv[0] ?? '';
+  if (first === '--pilot-url' && argv.length >= 2) return [...argv.slice(2), first, argv[1] as string];
+  if (first.startsWith('--pilot-url=')) return [...argv.slice(1), first];
+  return argv;
+}
+
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
-  const [verb, ...rest] = argv;
+  const [verb, ...rest] = leadingGlobals(argv);
   if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
     io.out(mainHelp());
     return verb === undefined ? EXIT_USAGE : 0;
