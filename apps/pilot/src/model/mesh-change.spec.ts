@@ -1,6 +1,6 @@
 import { TYPE_URL, type TypeUrl } from '@weft/xds';
 import { bookinfo, bookinfoRules, ratings, REVIEWS_DR, REVIEWS_FQDN, reviews, reviewsInstances } from './bookinfo.spec-helper';
-import { instance, proxyNode, rules, service } from './mesh-fixtures.spec-helper';
+import { decoded, instance, proxyNode, rules, service } from './mesh-fixtures.spec-helper';
 import { MeshModel } from './mesh-model';
 import type { MeshChange } from './xds-contract';
 
@@ -124,6 +124,43 @@ spec:
     expect(changes.map(summary)).toEqual([{ cds: all, eds: all, vhds: ['outbound/reviews.default.svc.cluster.local:9080'], wildcard: ['cds', 'eds', 'vhds'] }]);
     expect(m.provider.resource(TYPE_URL.cluster, weft, cluster('v2'))).toBeNull();
     expect(m.provider.resource(TYPE_URL.cluster, weft, cluster('v4'))).not.toBeNull();
+  });
+
+  it('a DestinationRule change reaches the routes of the VirtualServices that route to its host (hash policy)', () => {
+    const { m, changes } = setup();
+    const toRatings = `${REVIEWS_DR}---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: default}
+spec:
+  hosts: [reviews]
+  http: [{route: [{destination: {host: ratings}}]}]
+`;
+    m.replaceRules(rules(toRatings));
+    m.provider.resource(TYPE_URL.virtualHost, weft, 'outbound/reviews:9080');
+    changes.length = 0;
+    m.replaceRules(rules(`${toRatings}---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: ratings, namespace: default}
+spec:
+  host: ratings
+  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
+`));
+    expect(summary(changes[0]).vhds).toEqual(['outbound/ratings.default.svc.cluster.local:9080', 'outbound/reviews.default.svc.cluster.local:9080', 'outbound/reviews:9080']);
+    const vhost = decoded(m.provider.resource(TYPE_URL.virtualHost, weft, 'outbound/reviews:9080'));
+    expect(vhost.routes).toEqual([expect.objectContaining({ route: expect.objectContaining({ hash_policy: [{ header: { header_name: 'x-user' } }] }) })]);
+  });
+
+  it('gRPC names asked for before the service existed are reported when it appears', () => {
+    const { m, changes } = setup();
+    const grpc = proxyNode('grpc');
+    expect(m.provider.resource(TYPE_URL.listener, grpc, 'echo:50051')).toBeNull();
+    expect(m.provider.resource(TYPE_URL.routeConfiguration, grpc, 'echo:50051')).toBeNull();
+    const echo = service('default', 'echo', [['grpc', 50051, 'grpc']]);
+    m.upsertService({ service: echo, instances: [instance(echo, 'e1', '10.0.5.1')] });
+    expect(summary(changes[0])).toMatchObject({ lds: ['echo:50051'], rds: ['echo:50051'] });
+    expect(m.provider.resource(TYPE_URL.listener, grpc, 'echo:50051')).not.toBeNull();
   });
 
   it('replacing the rules with the same documents emits nothing', () => {

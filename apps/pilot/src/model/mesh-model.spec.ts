@@ -1,6 +1,6 @@
 import { TYPE_URL } from '@weft/xds';
 import { bookinfo, bookinfoRules, REVIEWS_FQDN } from './bookinfo.spec-helper';
-import { decoded, proxyNode } from './mesh-fixtures.spec-helper';
+import { decoded, proxyNode, rules } from './mesh-fixtures.spec-helper';
 import { MeshModel } from './mesh-model';
 
 function model(): MeshModel {
@@ -123,5 +123,28 @@ describe('MeshModel: bookinfo', () => {
       expect(m.provider.wildcardNames(TYPE_URL.listener, grpc)).toEqual([]);
       expect(m.provider.wildcardNames(TYPE_URL.cluster, grpc)).toEqual([]);
     });
+  });
+
+  it('VirtualService matches on the client (sourceLabels): each client gets its own virtual host, shared by identical clients', () => {
+    const sm = new MeshModel();
+    sm.replaceServices(bookinfo());
+    sm.replaceRules(
+      rules(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: default}
+spec:
+  hosts: [reviews]
+  http:
+  - match: [{sourceLabels: {app: productpage}}]
+    route: [{destination: {host: reviews}}]
+    timeout: 1s
+  - route: [{destination: {host: reviews}}]
+`),
+    );
+    const routesFor = (labels: Record<string, string>) => (decoded(sm.provider.resource(TYPE_URL.virtualHost, proxyNode('weft', { labels }), 'outbound/reviews:9080')).routes as unknown[]).length;
+    expect(routesFor({ app: 'productpage' })).toBe(2);
+    expect(routesFor({ app: 'other' })).toBe(1);
+    const a = sm.provider.resource(TYPE_URL.virtualHost, proxyNode('weft', { id: 'a' }), 'outbound/reviews:9080');
+    expect(sm.provider.resource(TYPE_URL.virtualHost, proxyNode('weft', { id: 'b' }), 'outbound/reviews:9080')).toBe(a);
   });
 });
