@@ -44,9 +44,17 @@ export interface XdsNode {
   readonly cluster?: string;
   readonly user_agent_name?: string;
   readonly user_agent_version?: string;
-  readonly metadata?: { readonly fields?: Readonly<Record<string, { readonly string_value?: string; readonly kind?: string }>> };
+  /** google.protobuf.Struct: proto-loader keeps its well-known types camelCase (`stringValue`), as grpc-js-xds sends them. */
+  readonly metadata?: { readonly fields?: Readonly<Record<string, StructValue>> };
   readonly locality?: { readonly region?: string; readonly zone?: string; readonly sub_zone?: string };
   readonly client_features?: readonly string[];
+}
+
+export interface StructValue {
+  readonly stringValue?: string;
+  readonly string_value?: string;
+  readonly structValue?: { readonly fields?: Readonly<Record<string, StructValue>> };
+  readonly kind?: string;
 }
 
 export interface RpcStatus {

@@ -1,6 +1,6 @@
 import type { Server, ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from '@weft/shared';
-import { adsDefinition, type XdsNode } from '@weft/xds';
+import { adsDefinition, TYPE_URL, type XdsNode } from '@weft/xds';
 import type { MeshChange, ResourceProvider, SyncStatusSink } from '../model/xds-contract';
 import { DEFAULT_DEBOUNCE, Debouncer, type DebounceOptions } from '../push/debouncer';
 import { DEFAULT_PUSH_QUEUE, PushQueue, type PushQueueOptions } from '../push/push-queue';
@@ -22,6 +22,12 @@ export interface XdsServerOptions {
   readonly metrics: XdsMetrics;
   /** Default { quietMs: 100, maxMs: 1000 }. */
   readonly debounce?: DebounceOptions;
+  /**
+   * Endpoint-only changes (EDS names, no wildcard change) take a fast path with their own, shorter
+   * debounce (default { quietMs: 10, maxMs: 100 }): an instance going away must reach its subscribers
+   * quickly, and such a change regenerates only that service's ClusterLoadAssignments.
+   */
+  readonly endpointDebounce?: DebounceOptions;
   /** Default { batch: 64, ackTimeoutMs: 5000 }. */
   readonly pushQueue?: PushQueueOptions;
   /** Minimum interval between two status reports of one stream (default 200 ms, trailing). */
@@ -32,6 +38,14 @@ type Stream = ServerDuplexStream<unknown, unknown>;
 type FirstRequest = { readonly node?: XdsNode | null };
 
 const DEFAULT_STATUS_INTERVAL_MS = 200;
+const DEFAULT_ENDPOINT_DEBOUNCE: DebounceOptions = Object.freeze({ quietMs: 10, maxMs: 100 });
+
+/** A change naming only ClusterLoadAssignments (the registry's instance churn). */
+function isEndpointOnly(change: MeshChange): boolean {
+  if (change.wildcard.size > 0) return false;
+  for (const [typeUrl, names] of change.resources) if (typeUrl !== TYPE_URL.clusterLoadAssignment && names.size > 0) return false;
+  return true;
+}
 
 /**
  * Pilot's xDS edge: serves envoy.service.discovery.v3.AggregatedDiscoveryService (Delta and SotW)
@@ -46,6 +60,7 @@ export class XdsServer {
   private readonly index: SubscriberIndex<XdsConnection>;
   private readonly queue: PushQueue<XdsConnection>;
   private readonly debouncer: Debouncer;
+  private readonly endpointDebouncer: Debouncer;
   private readonly live: Set<XdsConnection>;
   private readonly byProxy: Map<string, Set<XdsConnection>>;
   private readonly ctx: ConnectionContext;
@@ -59,6 +74,7 @@ export class XdsServer {
     this.index = new SubscriberIndex();
     this.queue = new PushQueue(options.pushQueue ?? DEFAULT_PUSH_QUEUE, (connection, err) => this.failed(connection, err));
     this.debouncer = new Debouncer(options.debounce ?? DEFAULT_DEBOUNCE, (request) => this.fanOut(request));
+    this.endpointDebouncer = new Debouncer(options.endpointDebounce ?? DEFAULT_ENDPOINT_DEBOUNCE, (request) => this.fanOut(request));
     this.live = new Set();
     this.byProxy = new Map();
     this.closed = false;
@@ -87,11 +103,13 @@ export class XdsServer {
   onMeshChange(change: MeshChange): void {
     if (this.closed) return;
     this.metrics.debounced(1);
-    this.debouncer.add(change);
+    if (isEndpointOnly(change)) this.endpointDebouncer.add(change);
+    else this.debouncer.add(change);
   }
 
   /** Pushes the pending debounced changes now. */
   flush(): void {
+    this.endpointDebouncer.flushNow();
     this.debouncer.flushNow();
   }
 
@@ -99,6 +117,7 @@ export class XdsServer {
   close(): void {
     this.closed = true;
     this.debouncer.close();
+    this.endpointDebouncer.close();
     for (const connection of [...this.live]) connection.close(shutdownError());
     this.queue.close();
   }

@@ -27,11 +27,13 @@ const RETRY_ON_POLICIES = new Set([
 ]);
 
 /**
- * Istio's default retry policy (pilot `route/retry.DefaultPolicy`, Istio ≥ 1.24): 2 attempts on
- * connect-failure, refused-stream, unavailable, cancelled; skip previously tried hosts; Envoy's
- * 25 ms back-off. Istio 1.24 dropped 503 from the default (`retriable-status-codes` with no codes).
+ * Istio's default retry policy (pilot `route/retry.DefaultPolicy`): 2 attempts on connect-failure,
+ * refused-stream, unavailable, cancelled and 503 (`retriable-status-codes` [503], the documented mesh
+ * default; Istio ≥ 1.24 can exclude 503 by a feature flag, Weft keeps it); skip previously tried
+ * hosts; Envoy's 25 ms back-off.
  */
-export const DEFAULT_RETRY_ON: readonly string[] = ['connect-failure', 'refused-stream', 'unavailable', 'cancelled'];
+export const DEFAULT_RETRY_ON: readonly string[] = ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'];
+export const DEFAULT_RETRIABLE_STATUS_CODES: readonly number[] = [503];
 export const DEFAULT_RETRY_BACKOFF_MS = 25;
 
 export function defaultHttpRetry(): HttpRetry {
@@ -39,7 +41,7 @@ export function defaultHttpRetry(): HttpRetry {
     attempts: 2,
     perTryTimeoutMs: null,
     retryOn: [...DEFAULT_RETRY_ON],
-    retriableStatusCodes: [],
+    retriableStatusCodes: [...DEFAULT_RETRIABLE_STATUS_CODES],
     retryRemoteLocalities: false,
     retryIgnorePreviousHosts: null,
     backoffMs: DEFAULT_RETRY_BACKOFF_MS,
@@ -87,7 +89,7 @@ export const httpRetry = z
   })
   .transform((r): HttpRetry => {
     const attempts = r.attempts ?? 0;
-    const defaults = { retryOn: attempts > 0 ? [...DEFAULT_RETRY_ON] : [], retriableStatusCodes: [] };
+    const defaults = attempts > 0 ? { retryOn: [...DEFAULT_RETRY_ON], retriableStatusCodes: [...DEFAULT_RETRIABLE_STATUS_CODES] } : { retryOn: [], retriableStatusCodes: [] };
     const on = attempts > 0 && r.retryOn ? splitRetryOn(r.retryOn) : defaults;
     return {
       attempts,

@@ -41,7 +41,7 @@ export type {
   L4Match,
 } from './virtual-service.types';
 export { virtualServiceSpec } from './virtual-service.schema';
-export { DEFAULT_RETRY_ON, DEFAULT_RETRY_BACKOFF_MS, defaultHttpRetry } from './http-policy.schema';
+export { DEFAULT_RETRY_ON, DEFAULT_RETRIABLE_STATUS_CODES, DEFAULT_RETRY_BACKOFF_MS, defaultHttpRetry } from './http-policy.schema';
 export type {
   DestinationRule,
   TrafficPolicy,

@@ -155,8 +155,8 @@ describe('VirtualService: Istio documentation examples', () => {
     expect(route?.retries).toEqual({
       attempts: 2,
       perTryTimeoutMs: null,
-      retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled'],
-      retriableStatusCodes: [],
+      retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'],
+      retriableStatusCodes: [503],
       retryRemoteLocalities: false,
       retryIgnorePreviousHosts: null,
       backoffMs: 25,
