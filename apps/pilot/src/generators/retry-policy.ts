@@ -1,20 +1,9 @@
-import type { HttpRetry } from '@weft/api';
+import { defaultHttpRetry, type HttpRetry } from '@weft/api';
 import type { GeneratorScope } from './generator-scope';
 import { duration, PREVIOUS_HOSTS_TYPE } from './xds-values';
 
-/**
- * Istio's mesh default when a route sets no `retries` (pilot/pkg/networking/core/route/retry/retry.go):
- * 2 attempts on connect-failure, refused-stream, unavailable, cancelled and 503, other hosts preferred.
- */
-export const DEFAULT_RETRY: HttpRetry = {
-  attempts: 2,
-  perTryTimeoutMs: null,
-  retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'],
-  retriableStatusCodes: [503],
-  retryRemoteLocalities: false,
-  retryIgnorePreviousHosts: null,
-  backoffMs: 25,
-};
+/** Istio's mesh default when a route sets no `retries` (the same policy the rule parser fills in). */
+export const DEFAULT_RETRY: HttpRetry = defaultHttpRetry();
 
 /** The retry conditions grpc-js-xds implements (gRFC A44); it ignores the others. */
 const GRPC_RETRY_ON: ReadonlySet<string> = new Set(['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable']);
