@@ -9,6 +9,8 @@ export interface OnDemandSource {
   onDemandCapable(routeConfig: string): boolean;
   /** Subscribes to a VHDS resource name (once; a repeated name changes nothing). */
   requestVirtualHost(name: string): void;
+  /** Drops an on-demand name that did not come in time (unless it arrived meanwhile): a later request asks again. */
+  forgetVirtualHost(name: string): void;
 }
 
 /** The proxy's current route stages. */
@@ -57,14 +59,21 @@ export class VhdsOnDemand implements OnDemandHook {
     const name = `${routeConfig}/${ctx.authority}`;
     let host = this.pending.get(name);
     if (host === undefined) {
-      const timer = setTimeout(() => this.fail(name, `timed out after ${this.timeoutMs} ms waiting for virtual host ${name}`), this.timeoutMs);
+      const timer = setTimeout(() => this.timedOut(name), this.timeoutMs);
       host = new PendingHost(name, ctx.authority, stage.active.listener, timer);
       this.pending.set(name, host);
       this.log.debug({ name }, 'virtual host requested on demand');
       this.source.requestVirtualHost(name);
     }
     const waiting = host.waiting;
-    const entry: Waiting = { ctx, stage, onClose: () => waiting.splice(waiting.indexOf(entry), 1) };
+    const entry: Waiting = {
+      ctx,
+      stage,
+      onClose: () => {
+        const i = waiting.indexOf(entry);
+        if (i !== -1) waiting.splice(i, 1);
+      },
+    };
     ctx.res.once('close', entry.onClose);
     waiting.push(entry);
     return true;
@@ -87,6 +96,11 @@ export class VhdsOnDemand implements OnDemandHook {
   /** The server answered the name removed (it has no such virtual host). */
   notFound(name: string): void {
     this.fail(name, `the xDS server has no virtual host ${name}`);
+  }
+
+  private timedOut(name: string): void {
+    this.fail(name, `timed out after ${this.timeoutMs} ms waiting for virtual host ${name}`);
+    this.source.forgetVirtualHost(name);
   }
 
   close(): void {

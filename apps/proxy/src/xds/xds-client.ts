@@ -132,6 +132,11 @@ export class XdsClient implements AdsStreamHandler {
     this.replan();
   }
 
+  forgetVirtualHost(name: string): void {
+    if (this.store.get('virtualHost', name) !== undefined || !this.onDemandNames.delete(name)) return;
+    this.replan();
+  }
+
   // ---- responses ----
 
   private handle(update: AdsUpdate): void {
@@ -162,7 +167,8 @@ export class XdsClient implements AdsStreamHandler {
   private answered(kind: XdsKind, arrived: readonly string[], removed: readonly string[]): void {
     this.answeredTypes.add(kind);
     for (const name of removed) {
-      this.removedNames.add(`${kind}\n${name}`);
+      // Remembered only for the first config's completeness (bounded: on-demand names come later).
+      if (!this.gateOpen) this.removedNames.add(`${kind}\n${name}`);
       if (kind === 'virtualHost' && this.onDemandNames.delete(name)) {
         this.onDemand.notFound(name);
         this.replan();
@@ -229,6 +235,7 @@ export class XdsClient implements AdsStreamHandler {
 
   private applied(): void {
     this.gateOpen = true;
+    this.removedNames.clear();
     if (this.initialTimer !== null) clearTimeout(this.initialTimer);
     this.resolveFirst();
     this.onDemand.onApplied();

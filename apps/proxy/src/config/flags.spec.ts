@@ -1,0 +1,32 @@
+import { readFlags } from './flags';
+
+describe('readFlags (xDS flags)', () => {
+  it('reads --xds, --xds-protocol, --locality, --labels and the on-demand timeout', () => {
+    const f = readFlags(['--xds', 'pilot:15010', '--xds-protocol', 'sotw', '--locality', 'eu/eu-1a', '--labels', 'version=v2,app=reviews', '--on-demand-timeout-ms', '250'], {});
+    expect(f).toMatchObject({
+      xds: 'pilot:15010',
+      'xds-protocol': 'sotw',
+      locality: { region: 'eu', zone: 'eu-1a', subZone: '' },
+      labels: { version: 'v2', app: 'reviews' },
+      'on-demand-timeout-ms': 250,
+    });
+  });
+
+  it('has defaults: delta, 5 s on-demand deadline, no labels', () => {
+    expect(readFlags(['--xds', '127.0.0.1:15010'], {})).toMatchObject({ 'xds-protocol': 'delta', 'on-demand-timeout-ms': 5000, labels: {} });
+  });
+
+  it('takes labels as a JSON object, and the environment equivalents', () => {
+    expect(readFlags([], { WEFT_PROXY_LABELS: '{"version":"v1"}', WEFT_PROXY_XDS: '[::1]:15010' })).toMatchObject({ labels: { version: 'v1' }, xds: '[::1]:15010' });
+  });
+
+  it.each([
+    [['--xds', 'pilot'], /--xds: expected host:port/],
+    [['--xds-protocol', 'incremental'], /--xds-protocol/],
+    [['--locality', 'a/b/c/d'], /--locality: expected region\/zone\/subzone/],
+    [['--labels', 'novalue'], /--labels: expected a JSON object/],
+    [['--labels', '{"n":1}'], /--labels: expected a JSON object/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => readFlags(argv, {})).toThrow(message);
+  });
+});
