@@ -1,5 +1,5 @@
 import { waitFor } from '@weft/testing';
-import { get, startUpstream, type Upstream } from './harness';
+import { bootstrap, cluster, get, httpListener, startUpstream, type Upstream } from './harness';
 import { metricSum } from './prom-text';
 import { AdsTestServer, serveMesh, startXdsProxy, type XdsProxy } from './xds-harness';
 import { CDS, clusterName, EDS, edsCluster, endpoints, LDS, RDS, VHDS, virtualHost } from './xds-resources';
@@ -88,5 +88,50 @@ describe('xDS client: warming, subscriptions, traffic (delta ADS, real sockets)'
     const unsubscribed = await waitFor(() => server.ofType(CDS).find((r) => (r.delta?.resource_names_unsubscribe ?? []).includes(REVIEWS)), { what: 'CDS unsubscribe' });
     expect(unsubscribed.delta?.resource_names_unsubscribe).toEqual([REVIEWS]);
     await waitFor(() => server.ofType(EDS).some((r) => (r.delta?.resource_names_unsubscribe ?? []).includes(REVIEWS)), { what: 'EDS unsubscribe' });
+  });
+});
+
+describe('xDS client with a --config bootstrap: static resources stay beside the xDS ones', () => {
+  it('serves a static listener and cluster, follows a static RDS listener, and never asks the server for a static cluster', async () => {
+    const app = await startUpstream('app');
+    const reviews = await startUpstream('reviews');
+    const server = await new AdsTestServer().start();
+    serveMesh(server, 'reviews', [reviews.port], { vhost: true });
+    const staticRoutes = `
+            - name: local
+              domains: ["*"]
+              routes:
+              - match: { prefix: / }
+                route: { cluster: local-app }`;
+    const rdsListener = `
+  - name: static_out
+    address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: static_out
+          rds: { route_config_name: outbound, config_source: { ads: {} } }
+          http_filters:
+          - name: envoy.filters.http.router
+            typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router }`;
+    const yaml = bootstrap(httpListener('static_in', staticRoutes, { direction: 'INBOUND' }) + rdsListener, cluster('local-app', [app.port]));
+    const px = await startXdsProxy(server.address, { bootstrapYaml: yaml });
+    try {
+      const port = px.proxy.ports.get('static_in') ?? 0;
+      expect((await get(port, '/', { host: 'anything' })).body).toBe('app');
+      expect((await get(px.outboundPort(), '/', { host: 'reviews:9080' })).body).toBe('reviews');
+      expect((await get(px.proxy.ports.get('static_out') ?? 0, '/', { host: 'reviews:9080' })).body).toBe('reviews');
+      // An xDS virtual host may route to a static cluster; it is never asked for over CDS.
+      server.set(VHDS, 'outbound/local:80', virtualHost('local', 80, 'local-app', 'outbound/local:80'));
+      await waitFor(async () => (await get(px.outboundPort(), '/', { host: 'local:80' })).body === 'app', { what: 'a vhost routing to the static cluster' });
+      expect(server.ofType(CDS).flatMap((r) => r.delta?.resource_names_subscribe ?? [])).not.toContain('local-app');
+    } finally {
+      await px.close();
+      server.stop();
+      await app.close();
+      await reviews.close();
+    }
   });
 });

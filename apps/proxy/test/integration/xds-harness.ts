@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadBootstrap } from '../../src/config';
 import { readFlags } from '../../src/config/flags';
 import { Proxy } from '../../src/proxy';
 import type { XdsClient } from '../../src/xds/xds-client';
@@ -28,6 +29,8 @@ export interface XdsProxyOptions {
   readonly nodeId?: string;
   /** Wait for the first applied config (default true). */
   readonly waitReady?: boolean;
+  /** A --config bootstrap whose static resources stay beside the xDS ones. */
+  readonly bootstrapYaml?: string;
 }
 
 export async function startXdsProxy(address: string, o: XdsProxyOptions = {}): Promise<XdsProxy> {
@@ -43,7 +46,8 @@ export async function startXdsProxy(address: string, o: XdsProxyOptions = {}): P
   };
   const proxy = new Proxy({ logger: silent, parseConfig: refuse, accessLog: 'off', workload: 'productpage', namespace: 'default', drainTimeoutMs: 2000, adminPort: 0 });
   await proxy.openAdmin();
-  const client = createXdsClient({ flags: { ...flags, xds: address }, bootstrap: null, proxy, log: silent, backoff: { baseMs: 20, maxMs: 200 } });
+  const bootstrap = o.bootstrapYaml === undefined ? null : loadBootstrap(o.bootstrapYaml, 'test.yaml', { xds: true });
+  const client = createXdsClient({ flags: { ...flags, xds: address }, bootstrap, proxy, log: silent, backoff: { baseMs: 20, maxMs: 200 } });
   client.start();
   if (o.waitReady !== false) await client.ready;
   return {
