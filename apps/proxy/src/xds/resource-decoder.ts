@@ -4,14 +4,18 @@ import { decodeResource, TYPE_URL, typeNameOfUrl, type AnyBytes } from '@weft/xd
 import { claFromProto, clusterResourceFromProto, listenerFromProto, ProxyConfigError, routeConfigResourceFromProto, virtualHostFromProto } from '../config';
 import type { XdsKind, XdsModels } from './xds-resource';
 
-/** xDS kind of each type URL the proxy subscribes to. */
-export const KIND_OF_URL: Readonly<Record<string, XdsKind>> = {
-  [TYPE_URL.listener]: 'listener',
-  [TYPE_URL.routeConfiguration]: 'routeConfiguration',
-  [TYPE_URL.virtualHost]: 'virtualHost',
-  [TYPE_URL.cluster]: 'cluster',
-  [TYPE_URL.clusterLoadAssignment]: 'clusterLoadAssignment',
-};
+const KIND_OF_URL: ReadonlyMap<string, XdsKind> = new Map<string, XdsKind>([
+  [TYPE_URL.listener, 'listener'],
+  [TYPE_URL.routeConfiguration, 'routeConfiguration'],
+  [TYPE_URL.virtualHost, 'virtualHost'],
+  [TYPE_URL.cluster, 'cluster'],
+  [TYPE_URL.clusterLoadAssignment, 'clusterLoadAssignment'],
+]);
+
+/** The xDS kind of a type URL the proxy subscribes to, else undefined. */
+export function kindOfUrl(typeUrl: string): XdsKind | undefined {
+  return KIND_OF_URL.get(typeUrl);
+}
 
 /** Why a resource was rejected: its name and every field path with its reason (the NACK's message). */
 export class XdsResourceError extends Error {

@@ -1,6 +1,6 @@
 import { contentVersion, sotwRequiresAll, type DiscoveryResponse } from '@weft/xds';
 import { OPEN_ORDER, INVALID_ARGUMENT, type AdsProtocol, type AdsRequest, type AdsUpdate, type HeldVersions, type ResponseResource } from './ads-protocol';
-import { decodeAny, KIND_OF_URL, nameInResource, urlOf, XdsResourceError } from './resource-decoder';
+import { decodeAny, kindOfUrl, nameInResource, urlOf, XdsResourceError } from './resource-decoder';
 import { hasInterest, type Interest, type Interests } from './subscription-planner';
 import type { XdsKind } from './xds-resource';
 
@@ -42,7 +42,7 @@ export class SotwProtocol implements AdsProtocol {
   parse(message: unknown, held: HeldVersions): AdsUpdate {
     const m = message as DiscoveryResponse;
     this.nonces.set(m.type_url, m.nonce);
-    const kind = KIND_OF_URL[m.type_url];
+    const kind = kindOfUrl(m.type_url);
     const resources: ResponseResource[] = [];
     const undecodable: string[] = [];
     for (const [i, any] of (m.resources ?? []).entries()) {

@@ -5,7 +5,7 @@ import { AdsConnection, type AdsStreamHandler } from './ads-connection';
 import type { AdsProtocol, AdsUpdate } from './ads-protocol';
 import { ConfigPublisher, type XdsSink } from './config-publisher';
 import { DeltaProtocol } from './delta-protocol';
-import { KIND_OF_URL, urlOf } from './resource-decoder';
+import { kindOfUrl, urlOf } from './resource-decoder';
 import { ResourceStore, XDS_KINDS } from './resource-store';
 import { SnapshotAssembler, type SnapshotBase } from './snapshot-assembler';
 import { SotwProtocol } from './sotw-protocol';
@@ -140,7 +140,7 @@ export class XdsClient implements AdsStreamHandler {
   // ---- responses ----
 
   private handle(update: AdsUpdate): void {
-    const kind = KIND_OF_URL[update.typeUrl];
+    const kind = kindOfUrl(update.typeUrl);
     if (kind === undefined) {
       this.connection.send(this.protocol.nack(update, `type ${update.typeUrl} is not supported by weft-proxy`));
       return;
