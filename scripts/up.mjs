@@ -104,7 +104,7 @@ function demoRules() {
 }
 
 /** The xDS target of every sidecar: both pilot replicas (a proxy whose replica dies moves to the other). */
-const XDS_TARGET = `ipv4:${PILOTS.map((p) => `127.0.0.1:${p.xdsPort}`).join(',')}`;
+const XDS_TARGET = PILOTS.map((p) => `127.0.0.1:${p.xdsPort}`).join(',');
 
 /** A demo app (demo/bin/weft-demo.js) on loopback; it calls other services only through its sidecar. */
 function demoService(w) {

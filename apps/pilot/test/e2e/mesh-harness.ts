@@ -77,7 +77,7 @@ export interface ProxyOptions {
 export async function startProxy(o: ProxyOptions): Promise<Running & { admin: string }> {
   const args = [
     BIN.proxy,
-    '--xds', o.xds.length === 1 ? (o.xds[0] as string) : `ipv4:${o.xds.join(',')}`,
+    '--xds', o.xds.join(','),
     '--node-id', o.nodeId,
     '--service', o.service,
     '--namespace', o.namespace ?? 'default',

@@ -18,10 +18,12 @@ describe('readFlags (xDS flags)', () => {
 
   it('takes labels as a JSON object, and the environment equivalents', () => {
     expect(readFlags([], { WEFT_PROXY_LABELS: '{"version":"v1"}', WEFT_PROXY_XDS: '[::1]:15010' })).toMatchObject({ labels: { version: 'v1' }, xds: '[::1]:15010' });
+    expect(readFlags(['--xds', 'pilot-a:15010, pilot-b:15010'], {})).toMatchObject({ xds: 'pilot-a:15010,pilot-b:15010' });
   });
 
   it.each([
     [['--xds', 'pilot'], /--xds: expected host:port/],
+    [['--xds', 'pilot:15010,'], /--xds/],
     [['--xds-protocol', 'incremental'], /--xds-protocol/],
     [['--locality', 'a/b/c/d'], /--locality: expected region\/zone\/subzone/],
     [['--labels', 'novalue'], /--labels: expected a JSON object/],

@@ -8,7 +8,7 @@ import { fieldIssues, WeftError } from '@weft/shared';
  */
 const FLAGS = {
   config: { env: 'WEFT_PROXY_CONFIG', help: 'static bootstrap file (Envoy v3 static_resources subset); optional with --xds' },
-  xds: { env: 'WEFT_PROXY_XDS', help: 'xDS server host:port (pilot, plaintext gRPC): listeners, routes, clusters and endpoints over one ADS stream' },
+  xds: { env: 'WEFT_PROXY_XDS', help: 'xDS server host:port (pilot, plaintext gRPC), or several comma-separated (replicas, tried in turn): listeners, routes, clusters and endpoints over one ADS stream' },
   'xds-protocol': { env: 'WEFT_PROXY_XDS_PROTOCOL', help: 'delta (default: incremental ADS, with on-demand virtual hosts) or sotw (state of the world)' },
   'xds-cache': { env: 'WEFT_PROXY_XDS_CACHE', help: 'file of the last ACKed xDS resources, served at start while the server is unreachable (default <tmpdir>/weft-proxy-<node-id>.xds.json)' },
   'node-id': { env: 'WEFT_PROXY_NODE_ID', help: 'node id (overrides node.id of the bootstrap; default with --xds: sidecar~<service>~<pid>)' },
@@ -29,7 +29,12 @@ const FLAGS = {
 } as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
-const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/]+):\d{1,5}$/, 'expected host:port');
+const HOST_PORT_RE = /^(\[[0-9a-fA-F:.]+\]|[^\s:/,]+):\d{1,5}$/;
+const hostPorts = z
+  .string()
+  .transform((v) => v.split(',').map((a) => a.trim()))
+  .refine((list) => list.every((a) => HOST_PORT_RE.test(a)), 'expected host:port (or several, comma-separated)')
+  .transform((list) => list.join(','));
 const locality = z
   .string()
   .regex(/^[^/]*(\/[^/]*){0,2}$/, 'expected region/zone/subzone')
@@ -44,7 +49,7 @@ const labels = z.string().transform((v, ctx): Record<string, string> => {
 });
 const flagsSchema = z.object({
   config: z.string().min(1).optional(),
-  xds: hostPort.optional(),
+  xds: hostPorts.optional(),
   'xds-protocol': z.enum(['delta', 'sotw']).default('delta'),
   'xds-cache': z.string().min(1).optional(),
   'node-id': z.string().min(1).optional(),

@@ -13,6 +13,7 @@ export interface AdsStreamHandler {
 }
 
 export interface AdsConnectionOptions {
+  /** `host:port`, or several separated by commas: replicas tried in turn, the next one after a stream ends. */
   readonly address: string;
   readonly method: 'DeltaAggregatedResources' | 'StreamAggregatedResources';
   readonly node: XdsNode;
@@ -25,12 +26,18 @@ export interface AdsConnectionOptions {
 
 type AdsCall = ClientDuplexStream<AdsRequest, unknown>;
 
+type AdsClient = InstanceType<ReturnType<typeof adsDefinition>['Client']>;
+
 /**
  * One ADS stream at a time to the xDS server (plaintext gRPC), reopened with exponential backoff and
- * full jitter when it ends; the backoff starts over once a stream has delivered a response.
+ * full jitter when it ends; the backoff starts over once a stream has delivered a response. With
+ * several server addresses (pilot replicas), a stream that ends moves to the next address, so a proxy
+ * whose replica died resyncs from another one.
  */
 export class AdsConnection {
-  private readonly client: InstanceType<ReturnType<typeof adsDefinition>['Client']>;
+  private readonly addresses: readonly string[];
+  private readonly clients: Map<string, AdsClient> = new Map();
+  private current = 0;
   private call: AdsCall | null = null;
   private timer: NodeJS.Timeout | null = null;
   private attempt = 0;
@@ -43,8 +50,23 @@ export class AdsConnection {
     private readonly options: AdsConnectionOptions,
     private readonly handler: AdsStreamHandler,
   ) {
-    const { Client } = adsDefinition();
-    this.client = new Client(options.address, credentials.createInsecure());
+    this.addresses = options.address.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  }
+
+  /** The server address the current (or next) stream uses. */
+  get address(): string {
+    return this.addresses[this.current % this.addresses.length] ?? '';
+  }
+
+  private client(): AdsClient {
+    const address = this.address;
+    let client = this.clients.get(address);
+    if (client === undefined) {
+      const { Client } = adsDefinition();
+      client = new Client(address, credentials.createInsecure());
+      this.clients.set(address, client);
+    }
+    return client;
   }
 
   start(): void {
@@ -64,11 +86,12 @@ export class AdsConnection {
     this.timer = null;
     this.call?.cancel();
     this.call = null;
-    this.client.close();
+    for (const client of this.clients.values()) client.close();
   }
 
   private open(): void {
-    const method = (this.client as unknown as Record<string, () => AdsCall>)[this.options.method].bind(this.client);
+    const client = this.client();
+    const method = (client as unknown as Record<string, () => AdsCall>)[this.options.method].bind(client);
     const call = method();
     this.call = call;
     this.nodeSent = false;
@@ -99,7 +122,9 @@ export class AdsConnection {
     call.end();
     if (this.stopped) return;
     const delay = backoffDelay(this.attempt++, this.options.backoffBaseMs ?? 500, this.options.backoffMaxMs ?? 30_000, this.options.random);
-    this.options.log.warn({ reason, retryInMs: delay }, 'xds stream closed');
+    const server = this.address;
+    this.current = (this.current + 1) % this.addresses.length;
+    this.options.log.warn({ reason, server, next: this.address, retryInMs: delay }, 'xds stream closed');
     this.handler.onClosed(reason);
     this.timer = setTimeout(() => {
       this.timer = null;
