@@ -32,6 +32,8 @@ const PILOTS = [
   { n: 2, xdsPort: 15020, httpPort: 15024 },
 ];
 const DEMO_RULES_DIR = 'demo/rules';
+/** The xDS target of every sidecar: both pilot replicas (a proxy whose replica dies moves to the other). */
+const XDS_TARGET = PILOTS.map((p) => `127.0.0.1:${p.xdsPort}`).join(',');
 
 const COMPONENTS = [
   registryReplica(1, 8700, 8701),
@@ -102,9 +104,6 @@ function demoRules() {
     endpoints: [['rules', `${DEMO_RULES_DIR}/ (weftctl get vs,dr -A; weftctl proxy-status)`]],
   };
 }
-
-/** The xDS target of every sidecar: both pilot replicas (a proxy whose replica dies moves to the other). */
-const XDS_TARGET = PILOTS.map((p) => `127.0.0.1:${p.xdsPort}`).join(',');
 
 /** A demo app (demo/bin/weft-demo.js) on loopback; it calls other services only through its sidecar. */
 function demoService(w) {

@@ -138,6 +138,9 @@ describe('canary through pilot-configured sidecars (end to end)', () => {
     expect(applied).toMatchObject({ code: 0 });
     expect(applied.stdout).toContain('virtualservice.networking.istio.io/reviews created');
     await bootProxy();
+    // Ready because its first config was complete (pilot answered every subscription, the empty VHDS
+    // wildcard included), not because the initial fetch timeout gave up waiting.
+    expect(proxy?.proc.logs.filter((l) => String(l['msg']).includes('before the first config is complete'))).toEqual([]);
   });
 
   afterAll(async () => {
@@ -160,6 +163,14 @@ describe('canary through pilot-configured sidecars (end to end)', () => {
       return s !== null && ['cds', 'eds', 'lds', 'rds', 'vhds'].every((t) => s.types[t]?.state === 'SYNCED') ? s : null;
     }, { timeoutMs: 10_000, what: 'proxy-status SYNCED for every type' });
     expect(pilots.map((p) => p.id)).toContain(status.replica);
+    const holder = pilots.find((p) => p.id === status.replica) as PilotProcess;
+    const ps = await weftctl(holder.http, ['proxy-status']);
+    expect(ps).toMatchObject({ code: 0 });
+    expect(ps.stdout).toContain(proxyOptions().nodeId);
+    expect(ps.stdout).toContain('SYNCED');
+    const pc = await weftctl(holder.http, ['proxy-config', proxyOptions().nodeId, 'clusters']);
+    expect(pc).toMatchObject({ code: 0 });
+    expect(pc.stdout).toMatch(/reviews\.default\.svc\.cluster\.local\s+9080\s+v2\s+outbound\s+EDS/);
   });
 
   it('moves to 50/50 under load with zero failed requests', async () => {

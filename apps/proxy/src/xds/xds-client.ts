@@ -158,7 +158,11 @@ export class XdsClient implements AdsStreamHandler {
       this.options.log.warn({ type: labels.type, nonce: update.nonce, error: message }, 'xds update rejected (NACK); keeping the last good resources');
     }
     this.answered(kind, outcome.arrived, outcome.removed);
-    if (!outcome.changed) return;
+    if (!outcome.changed) {
+      // An empty answer (a wildcard with nothing for us yet) can still complete the first config.
+      if (!this.gateOpen) this.publisher.schedule();
+      return;
+    }
     if (kind !== 'clusterLoadAssignment') this.replan();
     this.publisher.schedule();
     this.cache?.schedule();
