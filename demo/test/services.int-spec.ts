@@ -36,8 +36,9 @@ class FakeSidecar {
   private async handle(headers: IncomingHttpHeaders, path: string, res: import('node:http').ServerResponse): Promise<void> {
     const host = headers.host ?? '';
     this.seen.push({ host, path, headers });
-    const port = this.routes.get(host);
-    if (port === undefined || this.down.has(host)) {
+    const service = host.replace(/:9080$/, '');
+    const port = this.routes.get(service);
+    if (port === undefined || this.down.has(service)) {
       res.writeHead(503, { 'x-weft-error': `WEFT_ERR_PROXY_CONNECT_FAILURE: upstream connect failure in cluster ${host}` });
       return void res.end('upstream connect failure');
     }
@@ -88,7 +89,7 @@ describe('productpage', () => {
     expect(page.body['versions']).toEqual({ productpage: 'v1', details: 'v1', reviews: 'v3', ratings: 'v1' });
     expect(page.body['details']).toMatchObject({ id: 7, author: 'William Shakespeare' });
     const calls = sidecar.seen.map((s) => `${s.host} ${s.path} ${String(s.headers['x-request-id'])}`).sort();
-    expect(calls).toEqual(['details /details/7 req-1', 'ratings /ratings/7 req-1', 'reviews /reviews/7 req-1']);
+    expect(calls).toEqual(['details:9080 /details/7 req-1', 'ratings:9080 /ratings/7 req-1', 'reviews:9080 /reviews/7 req-1']);
   });
 
   it('still answers 200 when reviews is down, with the proxy error in place of the reviews', async () => {
@@ -115,7 +116,7 @@ describe('reviews', () => {
     expect(sidecar.seen).toEqual([]);
     const v3 = await getJson(`http://127.0.0.1:${reviewsV3}/reviews/1`);
     expect(v3.body['reviews']).toMatchObject([{ rating: { stars: 5, color: 'red' } }, { rating: { stars: 4, color: 'red' } }]);
-    expect(sidecar.seen.map((s) => s.host)).toEqual(['ratings']);
+    expect(sidecar.seen.map((s) => s.host)).toEqual(['ratings:9080']);
   });
 
   it('keeps its reviews when ratings is down, each with the error instead of stars', async () => {

@@ -10,10 +10,14 @@ export interface CallResult {
   readonly error: string | null;
 }
 
+/** The port every demo service is known by (demo/workloads.json `servicePort`): apps call `http://reviews:9080/`. */
+export const DEMO_SERVICE_PORT = 9080;
+
 /**
  * Calls other services the sidecar way ("localhost mode"): every request goes to the sidecar's
- * OUTBOUND listener, `http://127.0.0.1:<outbound port>/<path>`, and `Host: <service>` tells the proxy
- * where it is meant to go. The service itself knows no address of any other service.
+ * OUTBOUND listener, `http://127.0.0.1:<outbound port>/<path>`, and `Host: <service>:9080` — what an
+ * HTTP client sends for `http://reviews:9080/` — tells the proxy where it is meant to go. The service
+ * itself knows no address of any other service.
  */
 export class SidecarClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -27,7 +31,7 @@ export class SidecarClient {
   }
 
   getJson(service: string, path: string, inbound: IncomingHttpHeaders): Promise<CallResult> {
-    const headers: Record<string, string> = { host: service, accept: 'application/json' };
+    const headers: Record<string, string> = { host: `${service}:${DEMO_SERVICE_PORT}`, accept: 'application/json' };
     for (const name of PROPAGATED) {
       const value = inbound[name];
       if (typeof value === 'string') headers[name] = value;
