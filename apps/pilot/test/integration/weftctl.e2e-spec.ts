@@ -1,4 +1,4 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +7,7 @@ import { createTestInfra, type TestInfra } from '@weft/testing';
 import { startPilotHttp, type PilotHttpHarness } from './pilot-http-harness';
 
 /**
- * weftctl as users run it — the BUILT bin (`nx run weftctl:build`), as a child process — against pilot's
+ * weftctl as users run it — the BUILT bin (pilot's test target depends on `weftctl:build`), as a child process — against pilot's
  * REST edge started in-process on port 0 over the suite's real Redis + NATS. (It lives here because
  * weftctl's project may not import pilot's sources.)
  */
@@ -76,7 +76,6 @@ describe('weftctl (built bin) against pilot’s REST API', () => {
   const ctl = (args: string[], o: { stdin?: string; env?: Record<string, string> } = {}) => weftctl(args, { url: pilot.url, ...o });
 
   beforeAll(async () => {
-    execFileSync('npx', ['nx', 'run', 'weftctl:build'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } });
     infra = await createTestInfra('weftctl');
     pilot = await startPilotHttp(infra, { replica: 'pilot-1' });
     dir = mkdtempSync(join(tmpdir(), 'weftctl-'));

@@ -216,11 +216,14 @@ export class XdsClient implements AdsStreamHandler {
   // ---- readiness ----
 
   /**
-   * Every wildcard type answered once and every subscribed name answered (with the resource or as
-   * removed); virtual hosts asked for on demand excepted (their requests wait for them anyway).
+   * At least one listener, every wildcard type answered once (an empty answer counts: nothing for us
+   * yet) and every subscribed name answered (with the resource or as removed); virtual hosts asked for
+   * on demand excepted (their requests wait for them anyway).
    */
   private initialComplete(): boolean {
     if (this.gateOpen) return true;
+    // A sidecar without a single listener serves nothing: an empty LDS answer is not a config yet.
+    if (this.options.statics.listeners.length === 0 && this.store.names('listener').next().done === true) return false;
     for (const kind of XDS_KINDS) {
       const interest = this.desired[kind];
       if (interest.wildcard && !this.answeredTypes.has(kind)) return false;
