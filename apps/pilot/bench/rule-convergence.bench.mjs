@@ -46,7 +46,8 @@ function app(version) {
 }
 
 async function call(base, method, path, body, type = 'application/json') {
-  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const init = body === undefined ? { method } : { method, headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+  const res = await fetch(`${base}${path}`, init);
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
@@ -108,6 +109,8 @@ try {
     }
   };
   await waitAll('v1', 0);
+  const failedSince = (t) => seen.filter((s) => s.at > t && (s.v.startsWith('status') || s.v.startsWith('error'))).length;
+  const ruleStart = performance.now();
   const ruleTimes = [];
   const edsTimes = [];
   let current = 'v1';
@@ -118,29 +121,33 @@ try {
     ruleTimes.push(await waitAll(next, t0));
     current = next;
   }
+  const ruleFailures = failedSince(ruleStart);
   // Baseline: the rule points at the whole service; the switch is a registry change (EDS only).
   await call(pilotBase, 'POST', '/v1/rules', rule(null), 'application/yaml');
   await call(regBase, 'DELETE', '/v1/namespaces/default/services/echo/instances/echo-v2');
   await waitAll('v1', performance.now());
   for (let i = 0; i < ROUNDS; i++) {
     const [on, off] = i % 2 === 0 ? ['v2', 'v1'] : ['v1', 'v2'];
+    const registered = performance.now();
     await register(on);
+    // Make before break: the new instance serves before the old one leaves.
+    while (!seen.some((s) => s.at > registered && s.v === on)) await new Promise((r) => setTimeout(r, 5));
     const t0 = performance.now();
     await call(regBase, 'DELETE', `/v1/namespaces/default/services/echo/instances/echo-${off}`);
     edsTimes.push(await waitAll(on, t0));
   }
+  const edsFailures = failedSince(ruleStart) - ruleFailures;
   running = false;
   await Promise.all(workers);
-  const failures = seen.filter((s) => s.v.startsWith('status') || s.v.startsWith('error'));
   const stat = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
     return { p50: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
   };
   const r = stat(ruleTimes);
   const e = stat(edsTimes);
-  console.log(`rule convergence under load (${CONCURRENCY} concurrent requests, ${ROUNDS} switches each, ${seen.length} requests, ${failures.length} failed):`);
-  console.log(`  VirtualService switch (weftctl apply → last old-version response): p50 ${r.p50.toFixed(0)} ms, max ${r.max.toFixed(0)} ms`);
-  console.log(`  baseline, registry switch (deregister → last old-version response, EDS fast path): p50 ${e.p50.toFixed(0)} ms, max ${e.max.toFixed(0)} ms`);
+  console.log(`rule convergence under load (${CONCURRENCY} concurrent requests, ${ROUNDS} switches each, ${seen.length} requests):`);
+  console.log(`  VirtualService switch (weftctl apply → last old-version response): p50 ${r.p50.toFixed(0)} ms, max ${r.max.toFixed(0)} ms, ${ruleFailures} failed requests`);
+  console.log(`  baseline, registry switch (deregister → last old-version response, EDS fast path): p50 ${e.p50.toFixed(0)} ms, max ${e.max.toFixed(0)} ms, ${edsFailures} failed requests`);
   console.log(`  ratio rule/registry p50 ${(r.p50 / e.p50).toFixed(2)}× · goal < 1 s: ${r.max < 1000 ? 'PASS' : 'MISS'}`);
 } finally {
   for (const p of procs) p.kill('SIGKILL');
