@@ -1,3 +1,4 @@
 export * from './wait';
 export * from './harness';
 export * from './process';
+export * from './istio-fixtures';

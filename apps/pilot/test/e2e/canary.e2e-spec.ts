@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { createTestInfra, waitFor, type TestInfra } from '@weft/testing';
+import { createTestInfra, reviewsCanary, waitFor, type TestInfra } from '@weft/testing';
 import {
   callThrough,
   registerService,
@@ -27,40 +27,7 @@ import {
 const NS = 'default';
 const HOST = 'reviews:9080';
 
-function canary(v1: number, v2: number): string {
-  return `apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: reviews
-spec:
-  host: reviews
-  subsets:
-  - name: v1
-    labels:
-      version: v1
-  - name: v2
-    labels:
-      version: v2
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: reviews
-spec:
-  hosts:
-  - reviews
-  http:
-  - route:
-    - destination:
-        host: reviews
-        subset: v1
-      weight: ${v1}
-    - destination:
-        host: reviews
-        subset: v2
-      weight: ${v2}
-`;
-}
+const canary = (v1: number, v2: number): string => reviewsCanary(v1, v2);
 
 /** |share − p| allowed for n calls: ±3 % (the issue's bound), checked to be ≥ 3 standard deviations. */
 function expectShare(count: number, n: number, p: number): void {

@@ -1,6 +1,6 @@
 import { pilotErrorBody, proxyConfigResponse, ruleListResponse, rulesWriteResponse, storedRuleView } from '@weft/api';
 import { connectNats } from '@weft/data-access';
-import { Collector, createTestInfra, type TestInfra } from '@weft/testing';
+import { Collector, createTestInfra, reviewsVirtualService, type TestInfra } from '@weft/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { RulesRepository } from '../../src/rules/rules.repository';
 import { RulesWatcher, type RulesChange } from '../../src/rules/rules.watcher';
@@ -28,24 +28,7 @@ spec:
     labels:
       version: v3
 `;
-const reviewsVs = (v1: number, v2: number) => `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: reviews
-spec:
-  hosts:
-    - reviews
-  http:
-  - route:
-    - destination:
-        host: reviews
-        subset: v1
-      weight: ${v1}
-    - destination:
-        host: reviews
-        subset: v2
-      weight: ${v2}
-`;
+const reviewsVs = reviewsVirtualService;
 const BAD_RATINGS = `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { createTestInfra, type TestInfra } from '@weft/testing';
+import { createTestInfra, reviewsDestinationRule, reviewsVirtualService, type TestInfra } from '@weft/testing';
 import { startPilotHttp, type PilotHttpHarness } from './pilot-http-harness';
 
 /**
@@ -36,38 +36,8 @@ function weftctl(args: string[], o: { url: string; stdin?: string; env?: Record<
   });
 }
 
-const DR = `apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: reviews
-spec:
-  host: reviews
-  subsets:
-  - name: v1
-    labels:
-      version: v1
-  - name: v2
-    labels:
-      version: v2
-`;
-const vs = (v1: number, v2: number) => `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: reviews
-spec:
-  hosts:
-    - reviews
-  http:
-  - route:
-    - destination:
-        host: reviews
-        subset: v1
-      weight: ${v1}
-    - destination:
-        host: reviews
-        subset: v2
-      weight: ${v2}
-`;
+const DR = reviewsDestinationRule();
+const vs = reviewsVirtualService;
 
 describe('weftctl (built bin) against pilot’s REST API', () => {
   let infra: TestInfra;
