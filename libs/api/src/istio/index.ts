@@ -1,5 +1,5 @@
 /**
- * Istio networking rules (networking.istio.io v1 / v1beta1 / v1alpha3) as Weft accepts them:
+ * Istio rules (networking.istio.io v1 / v1beta1 / v1alpha3, security.istio.io v1 / v1beta1) as Weft accepts them:
  * parse and validate batches of documents, get typed, normalized specs with Istio's defaults.
  * See docs/rules.md for what is honoured and what is rejected.
  */
@@ -8,6 +8,8 @@ export {
   RULE_KINDS,
   RULE_API_GROUP,
   RULE_API_VERSIONS,
+  SECURITY_API_GROUP,
+  SECURITY_API_VERSIONS,
   ruleKey,
   type RuleKind,
   type RuleMeta,
@@ -75,3 +77,10 @@ export {
   type SidecarPort,
   type CaptureMode,
 } from './sidecar.schema';
+export {
+  peerAuthenticationSpec,
+  MTLS_MODES,
+  type PeerAuthentication,
+  type PeerAuthenticationMtls,
+  type MtlsMode,
+} from './peer-authentication.schema';

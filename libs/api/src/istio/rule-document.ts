@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dns1123Label, dns1123Subdomain, labelMap } from './common.schema';
 import { destinationRuleSpec } from './destination-rule.schema';
 import type { DestinationRule } from './destination-rule.types';
+import { peerAuthenticationSpec, type PeerAuthentication } from './peer-authentication.schema';
 import { zodIssues, type RuleIssue } from './rule-errors';
 import { serviceEntrySpec, type ServiceEntry } from './service-entry.schema';
 import { sidecarSpec, type Sidecar } from './sidecar.schema';
@@ -11,10 +12,15 @@ import { workloadEntrySpec, type WorkloadEntry } from './workload-entry.schema';
 
 /** One Istio rule document: the Kubernetes envelope around a kind's `spec`. */
 
-export type RuleKind = 'VirtualService' | 'DestinationRule' | 'ServiceEntry' | 'WorkloadEntry' | 'Sidecar';
-export const RULE_KINDS: readonly RuleKind[] = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry', 'Sidecar'];
+export type RuleKind = 'VirtualService' | 'DestinationRule' | 'ServiceEntry' | 'WorkloadEntry' | 'Sidecar' | 'PeerAuthentication';
+export const RULE_KINDS: readonly RuleKind[] = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry', 'Sidecar', 'PeerAuthentication'];
+/** The networking kinds' API group (and its versions). */
 export const RULE_API_GROUP = 'networking.istio.io';
 export const RULE_API_VERSIONS: readonly string[] = ['v1', 'v1beta1', 'v1alpha3'];
+/** The security kinds' API group (and its versions). */
+export const SECURITY_API_GROUP = 'security.istio.io';
+export const SECURITY_API_VERSIONS: readonly string[] = ['v1', 'v1beta1'];
+const SECURITY_KINDS: ReadonlySet<string> = new Set<RuleKind>(['PeerAuthentication']);
 
 export interface RuleSpecs {
   VirtualService: VirtualService;
@@ -22,6 +28,7 @@ export interface RuleSpecs {
   ServiceEntry: ServiceEntry;
   WorkloadEntry: WorkloadEntry;
   Sidecar: Sidecar;
+  PeerAuthentication: PeerAuthentication;
 }
 
 export interface RuleMeta {
@@ -50,6 +57,7 @@ const SPEC_SCHEMAS: { [K in RuleKind]: z.ZodType<RuleSpecs[K], unknown> } = {
   ServiceEntry: serviceEntrySpec,
   WorkloadEntry: workloadEntrySpec,
   Sidecar: sidecarSpec,
+  PeerAuthentication: peerAuthenticationSpec,
 };
 
 /** Other Kubernetes metadata (uid, resourceVersion, managedFields, …) is tolerated and dropped. */
@@ -65,7 +73,6 @@ const metadataSchema = z
   );
 
 const ENVELOPE_KEYS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
-const SECURITY_GROUP = 'security.istio.io';
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -95,14 +102,17 @@ function kindOf(value: Record<string, unknown>, problems: Problem[]): RuleKind |
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
   if (!(RULE_KINDS as readonly string[]).includes(kind)) {
     const message =
-      group === SECURITY_GROUP
-        ? `kind ${kind} (${SECURITY_GROUP}) is not supported yet: it arrives with the CA/mTLS issue`
+      group === SECURITY_API_GROUP
+        ? `kind ${kind} (${SECURITY_API_GROUP}) is not supported yet: it arrives with the CA/mTLS issue`
         : `kind ${kind} is not supported: supported kinds are ${RULE_KINDS.join(', ')}`;
     problems.push({ path: 'kind', message });
     return null;
   }
-  if (group !== RULE_API_GROUP || !RULE_API_VERSIONS.includes(version as string)) {
-    const message = `apiVersion ${apiVersion} is not supported for ${kind}: use ${RULE_API_GROUP}/v1 (v1beta1 and v1alpha3 are accepted too)`;
+  const security = SECURITY_KINDS.has(kind);
+  const [wantGroup, versions] = security ? [SECURITY_API_GROUP, SECURITY_API_VERSIONS] : [RULE_API_GROUP, RULE_API_VERSIONS];
+  if (group !== wantGroup || !versions.includes(version as string)) {
+    const others = security ? 'v1beta1 is accepted too' : 'v1beta1 and v1alpha3 are accepted too';
+    const message = `apiVersion ${apiVersion} is not supported for ${kind}: use ${wantGroup}/v1 (${others})`;
     problems.push({ path: 'apiVersion', message });
     return null;
   }
