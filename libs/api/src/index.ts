@@ -2,3 +2,4 @@ export * from './label-selector';
 export * from './registry';
 export * from './pilot';
 export * from './istio';
+export * from './telemetry';
