@@ -2,4 +2,5 @@ export * from './label-selector';
 export * from './registry';
 export * from './pilot';
 export * from './istio';
+export * from './ca';
 export * from './telemetry';

@@ -1,0 +1,2 @@
+export * from './ca-subjects';
+export * from './ca.schema';
