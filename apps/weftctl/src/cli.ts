@@ -1,5 +1,8 @@
 import { analyzeCommand } from './commands/analyze';
 import { applyCommand } from './commands/apply';
+import { caCommand } from './commands/ca';
+import { certsCommand } from './commands/certs';
+import { tokenCommand } from './commands/token';
 import { parseVerbArgs, stringOpt, type Command, type CommandContext } from './commands/command';
 import { deleteCommand } from './commands/delete';
 import { getCommand } from './commands/get';
@@ -17,6 +20,9 @@ const COMMANDS: readonly Command[] = [
   analyzeCommand,
   proxyStatusCommand,
   proxyConfigCommand,
+  tokenCommand,
+  certsCommand,
+  caCommand,
   versionCommand,
 ];
 const ALIASES: Readonly<Record<string, string>> = { ps: 'proxy-status', pc: 'proxy-config', del: 'delete' };
@@ -36,6 +42,8 @@ Use "weftctl COMMAND --help" for more about a command.
 Environment:
   WEFT_PILOT_URL     pilot's HTTP API (default ${DEFAULT_PILOT_URL})
   WEFT_PILOT_TOKEN   bearer token sent with apply and delete
+  WEFT_CA_URL        the CA's HTTP API (token, certs, ca; default http://127.0.0.1:8061)
+  WEFT_CA_ADMIN_TOKEN  bearer token sent with token create
 
 Exit codes: 0 ok, 1 rejected (invalid input, not found, analysis errors), 2 usage, 3 pilot unreachable.`;
 }
