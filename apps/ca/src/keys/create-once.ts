@@ -39,6 +39,7 @@ function breakIfStale(path: string): void {
  * files `create` wrote. `isComplete` is checked again under the lock.
  */
 export async function createOnce(dir: string, isComplete: () => boolean, create: () => void, timeoutMs = 20_000): Promise<void> {
+  if (isComplete()) return;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
