@@ -134,7 +134,7 @@ export class Proxy implements AdminTarget {
         listener: l.name,
         hcm: l.http,
         table: compileRouteConfig(l.http.routeConfig),
-        filters: buildFilterChain(l.http.httpFilters),
+        filters: buildFilterChain(l.http.httpFilters, { registry: this.metrics.registry, logger: this.logger.child({ component: 'rbac' }), hcm: l.http }),
       };
       stages.set(l.name, new RouteStage(active, this.deps));
     }

@@ -1,4 +1,5 @@
 export * from './model/config-model';
+export * from './model/rbac-model';
 export * from './lb/types';
 export * from './resilience/consecutive-errors-detector';
 export * from './resilience/circuit-breaker';
@@ -26,3 +27,5 @@ export type { WeightedClusters } from './routing/weighted-cluster';
 export { rewritePath } from './routing/path-rewrite';
 export { HeaderOp, HEADER_OP_REMOVE, HEADER_OP_SET, HEADER_OP_APPEND, applyHeaderOps, applyHeaderOpsToList } from './routing/header-mutations';
 export * from './lb/locality-weights';
+export { CompiledStringMatcher, matchString, matchStringRange } from './routing/string-matcher';
+export { CompiledHeaderMatcher, matchHeader } from './routing/header-matcher';

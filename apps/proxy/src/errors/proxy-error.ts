@@ -17,7 +17,8 @@ export type ResponseFlag =
   | 'DI' // delay injected
   | 'RL' // rate limited locally
   | 'NC' // no cluster found
-  | 'DPE'; // downstream protocol error
+  | 'DPE' // downstream protocol error
+  | 'RBAC'; // denied by the RBAC filter (AuthorizationPolicy)
 
 export class ProxyError extends Error {
   constructor(

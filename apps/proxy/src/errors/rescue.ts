@@ -28,6 +28,7 @@ const STATUS: Readonly<Record<ResponseFlag, number>> = {
   DI: 200,
   RL: 429,
   DPE: 400,
+  RBAC: 403,
 };
 
 /** HTTP status → gRPC status (https://github.com/grpc/grpc/blob/master/doc/http-grpc-status-mapping.md). */

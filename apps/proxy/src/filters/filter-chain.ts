@@ -1,16 +1,31 @@
-import type { HttpFilterModel } from '@weft/proxy-core';
+import type { HttpConnectionManagerModel, HttpFilterModel } from '@weft/proxy-core';
+import type { Logger } from '@weft/shared';
+import type { Registry } from 'prom-client';
 import type { LocalReply } from '../errors/rescue';
 import type { RequestContext } from '../listener/request-context';
 import { FaultFilter } from './fault/fault.filter';
 import { LocalRateLimitFilter } from './ratelimit/local-ratelimit.filter';
+import { inboundAppPort } from './rbac/rbac-target';
+import { rbacCounters } from './rbac/rbac-metrics';
+import { RbacFilter } from './rbac/rbac.filter';
 import type { HttpFilter, RouteFilterConfig } from './filter';
 
+/** What filters may use besides their own config: the proxy's metrics registry, a logger, their connection manager. */
+export interface FilterEnv {
+  readonly registry: Registry | null;
+  readonly logger: Logger | null;
+  readonly hcm: HttpConnectionManagerModel | null;
+}
+
+const NO_ENV: FilterEnv = { registry: null, logger: null, hcm: null };
+
 /** The HTTP filters of a connection manager, built once per config (router excluded: it is the end). */
-export function buildFilterChain(models: readonly HttpFilterModel[]): readonly HttpFilter[] {
+export function buildFilterChain(models: readonly HttpFilterModel[], env: FilterEnv = NO_ENV): readonly HttpFilter[] {
   const out: HttpFilter[] = [];
   for (const m of models) {
     if (m.kind === 'fault') out.push(new FaultFilter(m.config));
     else if (m.kind === 'local_ratelimit') out.push(new LocalRateLimitFilter(m.config));
+    else if (m.kind === 'rbac') out.push(new RbacFilter(m.name, m.config, { appPort: inboundAppPort(env.hcm) }, rbacCounters(env.registry), env.logger));
   }
   return out;
 }

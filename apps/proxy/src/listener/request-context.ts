@@ -37,6 +37,8 @@ export class RequestContext {
   inbound = false;
   /** Was held for an on-demand virtual host and resumed: a second miss is a 404. */
   onDemandTried = false;
+  /** The peer's SPIFFE ID (`spiffe://td/ns/x/sa/y`) on an mTLS connection; null on plaintext. Read by RBAC. */
+  peerPrincipal: string | null = null;
 
   constructor(
     readonly req: DownstreamRequest,

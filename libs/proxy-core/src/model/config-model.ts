@@ -1,3 +1,5 @@
+import type { RbacModel } from './rbac-model';
+
 /**
  * The proxy's internal configuration model: what Envoy v3 resources (from the static bootstrap or,
  * later, xDS) are translated into once, validated, and frozen. The data path reads only these types.
@@ -239,6 +241,7 @@ export interface RouteConfigModel {
 export type HttpFilterModel =
   | { readonly kind: 'fault'; readonly name: string; readonly config: FaultModel }
   | { readonly kind: 'local_ratelimit'; readonly name: string; readonly config: LocalRateLimitModel | null }
+  | { readonly kind: 'rbac'; readonly name: string; readonly config: RbacModel }
   | { readonly kind: 'router'; readonly name: string };
 
 export interface HttpConnectionManagerModel {

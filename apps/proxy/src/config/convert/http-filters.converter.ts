@@ -3,6 +3,7 @@ import { type ConfigContext, fieldPath, indexPath, keyPath } from '../config-con
 import { any, anyMap, anyMessage, durationMs, has, msg, msgs, num, str, type ProtoMessage } from '../proto/proto-value';
 import { TYPE } from '../support/type-names';
 import { fraction, headerValueOptions, runtimeFraction } from './common.converter';
+import { rbacConfig } from './rbac.converter';
 
 /** HTTP filters of the connection manager and their per-route overrides (typed_per_filter_config). */
 
@@ -35,6 +36,8 @@ function httpFilter(f: ProtoMessage, path: string, ctx: ConfigContext): HttpFilt
       return { kind: 'fault', name, config: faultConfig(anyMessage(config)) };
     case TYPE.localRateLimit:
       return { kind: 'local_ratelimit', name, config: localRateLimit(anyMessage(config), cpath, ctx) };
+    case TYPE.rbac:
+      return { kind: 'rbac', name, config: rbacConfig(anyMessage(config), cpath, ctx) };
     default:
       return { kind: 'router', name };
   }

@@ -49,7 +49,7 @@ export const LISTENER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
     ],
     notes: [
       '`codec_type`: AUTO, HTTP1 or HTTP2',
-      '`http_filters`: fault, local_ratelimit and router; the router exactly once, last; names unique',
+      '`http_filters`: fault, local_ratelimit, rbac and router; the router exactly once, last; names unique',
     ],
     reasons: { scoped_routes: 'scoped routes are not supported', access_log: ACCESS_LOG, tracing: 'tracing is not supported' },
   },
@@ -66,7 +66,7 @@ export const LISTENER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
   'envoy.config.core.v3.AggregatedConfigSource': { honoured: [] },
   [`${HCM}.HttpFilter`]: {
     honoured: ['name', 'typed_config'],
-    anyTypes: { typed_config: [TYPE.fault, TYPE.localRateLimit, TYPE.router] },
+    anyTypes: { typed_config: [TYPE.fault, TYPE.localRateLimit, TYPE.rbac, TYPE.router] },
     reasons: {
       config_discovery: 'extension config discovery (ECDS) is not supported',
       is_optional: 'every configured filter must be supported',

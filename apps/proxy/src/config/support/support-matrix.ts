@@ -2,6 +2,7 @@ import type { SupportPolicy, Verdict } from '../proto/proto-json';
 import { BOOTSTRAP_SUPPORT } from './bootstrap.matrix';
 import { CLUSTER_SUPPORT } from './cluster.matrix';
 import { LISTENER_SUPPORT } from './listener.matrix';
+import { RBAC_SUPPORT } from './rbac.matrix';
 import { ROUTE_SUPPORT } from './route.matrix';
 
 /**
@@ -28,6 +29,7 @@ export const SUPPORT_MATRIX: SupportMatrix = {
   ...LISTENER_SUPPORT,
   ...ROUTE_SUPPORT,
   ...CLUSTER_SUPPORT,
+  ...RBAC_SUPPORT,
 };
 
 export const NOT_SUPPORTED = 'not supported by weft-proxy';

@@ -10,6 +10,7 @@ export const TYPE = {
   tcpProxy: 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
   fault: 'envoy.extensions.filters.http.fault.v3.HTTPFault',
   localRateLimit: 'envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit',
+  rbac: 'envoy.extensions.filters.http.rbac.v3.RBAC',
   router: 'envoy.extensions.filters.http.router.v3.Router',
   upstreamHttpProtocolOptions: 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   previousHostsPredicate: 'envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
