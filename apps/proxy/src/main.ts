@@ -6,6 +6,8 @@ import { proxyHelp, readFlags, type ProxyFlags } from './config/flags';
 import { loadBootstrap, type BootstrapResult } from './config';
 import { applyFlagOverrides } from './config/flag-overrides';
 import { Proxy } from './proxy';
+import { startIdentity } from './tls/identity-runtime';
+import type { WorkloadIdentity } from './tls/workload-identity';
 import { createXdsClient, xdsAdminPort } from './xds/xds-runtime';
 
 function parseWith(flags: ProxyFlags, file: string) {
@@ -17,8 +19,9 @@ function fatal(log: Logger, err: unknown, msg: string, code = 1): never {
   process.exit(code);
 }
 
-function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) => ConfigSnapshot, adminPort: number | null): Proxy {
+function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) => ConfigSnapshot, adminPort: number | null, identity: WorkloadIdentity | null): Proxy {
   return new Proxy({
+    identity,
     logger: log,
     parseConfig,
     accessLog: flags['access-log'],
@@ -30,7 +33,7 @@ function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) =>
 }
 
 /** A static bootstrap (--config), reloaded on SIGHUP. */
-async function runStatic(flags: ProxyFlags, file: string, log: Logger): Promise<Proxy> {
+async function runStatic(flags: ProxyFlags, file: string, log: Logger, identity: WorkloadIdentity | null): Promise<Proxy> {
   const parse = parseWith(flags, file);
   let snapshot: ConfigSnapshot;
   try {
@@ -38,7 +41,7 @@ async function runStatic(flags: ProxyFlags, file: string, log: Logger): Promise<
   } catch (err) {
     fatal(log, err, 'invalid bootstrap');
   }
-  const proxy = newProxy(flags, log, parse, flags['admin-port'] ?? null);
+  const proxy = newProxy(flags, log, parse, flags['admin-port'] ?? null, identity);
   await proxy.apply(snapshot).catch((err: unknown) => fatal(log, err, 'proxy failed to start'));
   log.info({ listeners: Object.fromEntries(proxy.ports), admin: proxy.adminListeningPort, version: snapshot.version }, 'proxy ready');
   process.on('SIGHUP', () => {
@@ -51,7 +54,7 @@ async function runStatic(flags: ProxyFlags, file: string, log: Logger): Promise<
 }
 
 /** Config from the xDS server (--xds), served from the on-disk cache until the server answers. */
-async function runXds(flags: ProxyFlags & { xds: string }, log: Logger): Promise<{ proxy: Proxy; stop: () => Promise<void> }> {
+async function runXds(flags: ProxyFlags & { xds: string }, log: Logger, identity: WorkloadIdentity | null): Promise<{ proxy: Proxy; stop: () => Promise<void> }> {
   let bootstrap: BootstrapResult | null = null;
   try {
     if (flags.config !== undefined) bootstrap = loadBootstrap(readFileSync(flags.config, 'utf8'), basename(flags.config), { xds: true });
@@ -61,7 +64,7 @@ async function runXds(flags: ProxyFlags & { xds: string }, log: Logger): Promise
   const refuse = (): ConfigSnapshot => {
     throw new Error('the configuration comes from the xDS server (--xds): POST /config is not available');
   };
-  const proxy = newProxy(flags, log, refuse, xdsAdminPort(flags, bootstrap));
+  const proxy = newProxy(flags, log, refuse, xdsAdminPort(flags, bootstrap), identity);
   await proxy.openAdmin().catch((err: unknown) => fatal(log, err, 'admin listener failed to start'));
   const client = createXdsClient({ flags, bootstrap, proxy, log });
   const fromCache = client.start();
@@ -86,12 +89,17 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const log = createLogger('weft-proxy', { level: flags['log-level'] });
-  if (flags.ca !== undefined) fatal(log, '--ca arrives with the CA component; run without it for now', 'unsupported flag', 2);
   const xds = flags.xds;
   if (xds === undefined && flags.config === undefined) fatal(log, 'give --config FILE (a static bootstrap) or --xds ADDR (see docs/proxy.md)', 'no configuration', 2);
-  const running = xds !== undefined ? await runXds({ ...flags, xds }, log) : { proxy: await runStatic(flags, flags.config as string, log), stop: async () => undefined };
+  const tokenFile = flags['token-file'];
+  if (flags.ca !== undefined && tokenFile === undefined) fatal(log, '--ca needs --token-file (the bootstrap token for the first certificate)', 'invalid flags', 2);
+  const svid = flags.ca !== undefined && tokenFile !== undefined ? startIdentity({ ...flags, ca: flags.ca, 'token-file': tokenFile }, log) : null;
+  const identity = svid?.identity ?? null;
+  const running =
+    xds !== undefined ? await runXds({ ...flags, xds }, log, identity) : { proxy: await runStatic(flags, flags.config as string, log, identity), stop: async () => undefined };
   const stop = (signal: string): void => {
     log.info({ signal }, 'draining');
+    svid?.manager.stop();
     void running
       .stop()
       .then(() => running.proxy.close())

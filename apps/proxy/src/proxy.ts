@@ -1,4 +1,4 @@
-import { compileRouteConfig, type ConfigSnapshot, type ListenerModel } from '@weft/proxy-core';
+import { compileRouteConfig, type ConfigSnapshot, type ListenerModel, type UpstreamTlsModel } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
 import { AdminServer, type AdminTarget } from './admin/admin-server';
 import { buildFilterChain } from './filters/filter-chain';
@@ -9,6 +9,9 @@ import { AccessLog } from './observability/access-log';
 import { ProxyMetrics } from './observability/proxy-metrics';
 import { RouteStage, type ActiveHttpConfig, type OnDemandHook, type RouteDeps } from './router/route-stage';
 import { ClusterManager } from './upstream/cluster-manager';
+import { isMutualTls, peerPrincipalOf } from './tls/downstream-peer';
+import { principalOf } from './tls/spiffe';
+import type { WorkloadIdentity } from './tls/workload-identity';
 
 export interface ProxyOptions {
   readonly logger: Logger;
@@ -20,6 +23,8 @@ export interface ProxyOptions {
   readonly drainTimeoutMs: number;
   /** Admin port override (null: the bootstrap's, else none). */
   readonly adminPort: number | null;
+  /** The workload identity (SVID + trust bundle) for mTLS listeners and clusters; none: plaintext only. */
+  readonly identity?: WorkloadIdentity | null;
 }
 
 type AnyListener = HttpListener | TcpProxyListener;
@@ -48,12 +53,16 @@ export class Proxy implements AdminTarget {
   readonly ports = new Map<string, number>();
   readonly deps: RouteDeps;
   readonly logger: Logger;
+  private readonly identity: WorkloadIdentity | null;
 
   constructor(private readonly options: ProxyOptions) {
     this.logger = options.logger;
     this.metrics = new ProxyMetrics(options.workload, options.namespace);
     this.accessLog = new AccessLog(options.accessLog);
-    this.clusters = new ClusterManager(this.metrics, options.logger.child({ component: 'cluster-manager' }));
+    this.identity = options.identity ?? null;
+    const identity = this.identity;
+    if (identity !== null) this.metrics.ownPrincipal = () => (identity.spiffeId === null ? null : principalOf(identity.spiffeId));
+    this.clusters = new ClusterManager(this.metrics, options.logger.child({ component: 'cluster-manager' }), this.identity);
     this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx), onDemand: null };
   }
 
@@ -68,8 +77,9 @@ export class Proxy implements AdminTarget {
     return this.stages.get(listener) ?? null;
   }
 
+  /** Warm config and, with a workload identity, its certificate. */
   get ready(): boolean {
-    return this.snapshot !== null && !this.draining;
+    return this.snapshot !== null && !this.draining && (this.identity === null || this.identity.ready);
   }
 
   get configVersion(): string {
@@ -87,6 +97,7 @@ export class Proxy implements AdminTarget {
    */
   async apply(snapshot: ConfigSnapshot): Promise<void> {
     if (this.draining) throw new Error('the proxy is draining: no new configuration is applied');
+    checkTls(snapshot, this.identity);
     const previous = this.snapshot;
     if (previous !== null && sameListenerObjects(previous.listeners, snapshot.listeners)) return this.applyClusters(snapshot);
     const stages = this.compile(snapshot);
@@ -156,7 +167,7 @@ export class Proxy implements AdminTarget {
         if (this.reusable(model)) continue;
         const stage = stages.get(model.name) ?? null;
         const log = this.logger.child({ component: 'listener', listener: model.name });
-        const l: AnyListener = stage !== null ? new HttpListener(model, stage, log) : new TcpProxyListener(model, this.clusters, this.metrics, log);
+        const l: AnyListener = stage !== null ? new HttpListener(model, stage, log, this.identity) : new TcpProxyListener(model, this.clusters, this.metrics, log);
         const port = await l.listen().catch((err: Error) => {
           throw new Error(`listener ${model.name}: ${err.message}`, { cause: err });
         });
@@ -174,7 +185,10 @@ export class Proxy implements AdminTarget {
     else this.stages.delete(model.name);
     const cur = this.listeners.get(model.name);
     if (fresh === null) {
-      if (cur instanceof HttpListener && stage !== null) cur.setHandler(stage);
+      if (cur instanceof HttpListener && stage !== null) {
+        cur.setHandler(stage);
+        cur.setTls(model.tls);
+      }
       else if (cur instanceof TcpProxyListener) cur.update(model);
       return;
     }
@@ -206,6 +220,8 @@ export class Proxy implements AdminTarget {
     ctx.done = true;
     const durationMs = performance.now() - ctx.startMs;
     const status = ctx.status === 0 && ctx.flags.includes('DC') ? 0 : ctx.status;
+    const upstreamTls = ctx.inbound || ctx.upstreamCluster === null || this.identity === null ? null : (this.clusters.get(ctx.upstreamCluster)?.model.tls ?? null);
+    const mtls = ctx.inbound ? this.identity !== null && isMutualTls(ctx.req) : upstreamTls !== null;
     this.metrics.record({
       inbound: ctx.inbound,
       cluster: ctx.upstreamCluster ?? 'unknown',
@@ -216,6 +232,8 @@ export class Proxy implements AdminTarget {
       durationMs,
       requestBytes: ctx.bytesReceived,
       responseBytes: ctx.bytesSent,
+      mtls,
+      peerPrincipal: !mtls ? null : ctx.inbound ? peerPrincipalOf(ctx.req) : upstreamPrincipal(upstreamTls),
     });
     this.accessLog.write({
       method: ctx.method,
@@ -291,6 +309,24 @@ export class Proxy implements AdminTarget {
   }
 }
 
+/** The identity an mTLS cluster's upstream must present (its first accepted SAN), as a principal. */
+function upstreamPrincipal(tls: UpstreamTlsModel | null): string | null {
+  const san = tls?.subjectAltNames[0];
+  return san === undefined ? null : principalOf(san);
+}
+
 function sameListenerObjects(a: readonly ListenerModel[], b: readonly ListenerModel[]): boolean {
   return a.length === b.length && a.every((l, i) => l === b[i]);
+}
+
+/** mTLS listeners and clusters need the workload identity (--ca): refuse such a config without one. */
+function checkTls(snapshot: ConfigSnapshot, identity: WorkloadIdentity | null): void {
+  const tcpTls = snapshot.listeners.find((l) => l.tls !== null && l.tcp !== null);
+  if (tcpTls !== undefined) throw new Error(`listener ${tcpTls.name}: TLS on a tcp_proxy listener is not supported by weft-proxy`);
+  if (identity !== null) return;
+  const tlsListener = snapshot.listeners.find((l) => l.tls !== null);
+  if (tlsListener !== undefined) throw new Error(`listener ${tlsListener.name}: mTLS needs the workload identity (start the proxy with --ca and --token-file)`);
+  for (const c of snapshot.clusters.values()) {
+    if (c.tls !== null) throw new Error(`cluster ${c.name}: mTLS needs the workload identity (start the proxy with --ca and --token-file)`);
+  }
 }

@@ -20,6 +20,10 @@ const hcm = (d: Doc): Doc => d.static_resources.listeners[0].filter_chains[0].fi
 const routes = (d: Doc, vh: number): Doc[] => hcm(d).route_config.virtual_hosts[vh].routes;
 const cluster0 = (d: Doc): Doc => d.static_resources.clusters[0];
 const port1 = (d: Doc): Doc => cluster0(d).load_assignment.endpoints[0].lb_endpoints[1].endpoint.address.socket_address;
+function tlsSocket(common: object): object {
+  return { name: 'envoy.transport_sockets.tls', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', common_tls_context: common } };
+}
+
 const TLS_SOCKET = {
   name: 'envoy.transport_sockets.tls',
   typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext' },
@@ -63,12 +67,24 @@ const cases: Case[] = [
   ['unknown lb_policy', (d) => (cluster0(d).lb_policy = 'WEIGHTED'), `${C0}.lb_policy`, /^expected one of ROUND_ROBIN, LEAST_REQUEST/],
   ['unsupported cluster type', (d) => (cluster0(d).type = 'STRICT_DNS'), `${C0}.type`, /^cluster type STRICT_DNS is not supported by weft-proxy/],
   ['unsupported cluster field', (d) => (cluster0(d).health_checks = [{ timeout: '1s' }]), `${C0}.health_checks`, /^not supported by weft-proxy \(active health checking/],
-  ['TLS to upstreams', (d) => (cluster0(d).transport_socket = TLS_SOCKET), `${C0}.transport_socket`, 'not supported by weft-proxy (TLS to upstreams is not yet supported)'],
+  ['TLS to upstreams without the SVID', (d) => (cluster0(d).transport_socket = TLS_SOCKET), `${C0}.transport_socket.typed_config.common_tls_context`, /^required: tls_certificate_sds_secret_configs/],
   [
-    'TLS on a listener',
+    'an upstream TLS context on a listener',
     (d) => (d.static_resources.listeners[0].filter_chains[0].transport_socket = TLS_SOCKET),
-    `${L0}.filter_chains[0].transport_socket`,
-    'not supported by weft-proxy (TLS is not yet supported)',
+    `${L0}.filter_chains[0].transport_socket.typed_config`,
+    /^expected a envoy\.extensions\.transport_sockets\.tls\.v3\.DownstreamTlsContext/,
+  ],
+  [
+    'a secret other than the local SVID',
+    (d) => (cluster0(d).transport_socket = tlsSocket({ tls_certificate_sds_secret_configs: [{ name: 'file-cert' }], validation_context_sds_secret_config: { name: 'ROOTCA' } })),
+    `${C0}.transport_socket.typed_config.common_tls_context.tls_certificate_sds_secret_configs[0].name`,
+    /^must be "default" \(secrets are the proxy's own SVID and trust bundle, never sent over xDS\), got "file-cert"/,
+  ],
+  [
+    'an inline certificate',
+    (d) => (cluster0(d).transport_socket = tlsSocket({ tls_certificates: [{ certificate_chain: { inline_string: 'x' } }] })),
+    `${C0}.transport_socket.typed_config.common_tls_context.tls_certificates`,
+    /^not supported by weft-proxy \(secrets are local to the proxy/,
   ],
   ['dynamic_resources', (d) => (d.dynamic_resources = { ads_config: {} }), 'dynamic_resources', /^not supported by weft-proxy \(the xDS server is given on the command line: --xds/],
   [
@@ -192,7 +208,7 @@ const cases: Case[] = [
     `${HCM}.route_config.response_headers_to_add[0].append_action`,
     'ADD_IF_ABSENT is not supported by weft-proxy',
   ],
-  ['a second filter chain', (d) => d.static_resources.listeners[1].filter_chains.push(d.static_resources.listeners[1].filter_chains[0]), 'static_resources.listeners[1].filter_chains', 'exactly one filter chain is supported by weft-proxy'],
+  ['a second filter chain', (d) => d.static_resources.listeners[1].filter_chains.push(d.static_resources.listeners[1].filter_chains[0]), 'static_resources.listeners[1].filter_chains', /^two filter chains must match transport_protocol "tls"/],
   ['duplicate domain', (d) => hcm(d).route_config.virtual_hosts[1].domains.push('reviews'), `${VH}[1].domains[2]`, 'duplicate domain "reviews" (also in virtual host "reviews")'],
 ];
 

@@ -32,6 +32,7 @@ function clusterWith(name: string, extra: Partial<ClusterModel>): ClusterModel {
     idleTimeoutMs: 3_600_000,
     maxRequestsPerConnection: null,
     localityWeighted: false,
+    tls: null,
     ...extra,
   };
 }
@@ -187,6 +188,7 @@ describe('loadBootstrap: the sample bootstrap', () => {
       direction: 'OUTBOUND',
       http: null,
       tcp: { statPrefix: 'mysql', cluster: 'mysql', idleTimeoutMs: 600_000 },
+      tls: null,
     });
   });
 

@@ -1,11 +1,14 @@
 import { createServer as createH1Server, ServerResponse, type IncomingMessage, type Server as H1Server } from 'node:http';
 import { createServer as createH2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import type { ListenerModel } from '@weft/proxy-core';
+import type { DownstreamTlsModel, ListenerModel } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
 import { RequestContext } from './request-context';
-import { sniffProtocol } from './sniff';
+import { tagPeer } from '../tls/downstream-peer';
+import type { WorkloadIdentity } from '../tls/workload-identity';
+import { sniffProtocol, type SniffedProtocol } from './sniff';
 import { listenOn } from './listen';
 
 /** What the listener hands each request and upgrade to (the route stage). */
@@ -34,11 +37,17 @@ export class HttpListener {
   private inFlight = 0;
   private draining = false;
   private idleWaiters: (() => void)[] = [];
+  /** The listener's DownstreamTlsContext (null: plaintext), replaceable in place (PeerAuthentication changes). */
+  private tlsMode: DownstreamTlsModel | null = null;
+  /** Terminates TLS with the workload identity; null: plaintext, or no identity. */
+  private tls: TlsServer | null = null;
+  private offIdentity: (() => void) | null = null;
 
   constructor(
     readonly model: ListenerModel,
     private handler: HttpHandler,
     private readonly log: Logger,
+    private readonly identity: WorkloadIdentity | null = null,
   ) {
     const hcm = model.http;
     const maxHeaderSize = (hcm?.maxRequestHeadersKb ?? 60) * 1024;
@@ -70,7 +79,38 @@ export class HttpListener {
       s.once('close', () => this.sessions.delete(s));
       if (this.draining) s.close();
     });
+    this.setTls(model.tls);
     this.server = createNetServer((socket) => this.onConnection(socket));
+  }
+
+  /** Applies a new TLS mode to new connections (open ones keep theirs), e.g. PERMISSIVE → STRICT. */
+  setTls(mode: DownstreamTlsModel | null): void {
+    const sameServer = this.tlsMode !== null && mode !== null && this.tlsMode.requireClientCertificate === mode.requireClientCertificate;
+    this.tlsMode = mode;
+    if (sameServer) return;
+    this.offIdentity?.();
+    this.offIdentity = null;
+    this.tls = mode !== null && this.identity !== null ? this.tlsServer(mode.requireClientCertificate, this.identity) : null;
+  }
+
+  /**
+   * node:tls terminating connections handed over after sniffing. A rotated identity replaces the
+   * secure context for new handshakes; connections already established keep theirs.
+   */
+  private tlsServer(requireClientCertificate: boolean, identity: WorkloadIdentity): TlsServer {
+    const server = createTlsServer(
+      { requestCert: true, rejectUnauthorized: requireClientCertificate, ALPNProtocols: ['h2', 'http/1.1'], ...(identity.serverOptions() ?? {}) },
+      (s) => this.onSecureConnection(s),
+    );
+    server.on('tlsClientError', (err: Error & { code?: string }, s: TLSSocket) => {
+      this.log.debug({ code: err.code, err: err.message, listener: this.model.name }, 'tls handshake refused');
+      s.destroy();
+    });
+    this.offIdentity = identity.onChange((id) => {
+      const options = id.serverOptions();
+      if (options !== null) server.setSecureContext(options);
+    });
+    return server;
   }
 
   /** Points new requests at a new handler (config swap); requests in flight keep theirs. */
@@ -82,19 +122,40 @@ export class HttpListener {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    const codec = this.model.http?.codecType ?? 'AUTO';
     sniffProtocol(socket, (sniffed) => {
-      // codec_type HTTP1 / HTTP2 pins the codec; AUTO goes by the connection's first bytes.
-      const protocol = codec === 'HTTP1' ? 'http1' : codec === 'HTTP2' ? 'h2' : sniffed;
-      if (protocol === 'h2') {
-        // The session reads the unshifted preface itself (socket.read() on the next tick) and then
-        // consumes the native handle: resuming the socket here would hand those bytes to nobody.
-        this.h2.emit('connection', socket);
+      const tls = this.tlsMode;
+      if (tls === null) return this.serve(socket, sniffed === 'h2' ? 'h2' : 'http1');
+      // STRICT: everything goes to the TLS handshake (plaintext fails it); PERMISSIVE: by the first byte.
+      if (sniffed === 'tls' || !tls.allowPlaintext) {
+        if (this.tls === null) return socket.destroy(); // no workload identity: the proxy refused this config
+        this.tls.emit('connection', socket);
         return;
       }
-      this.h1.emit('connection', socket);
-      socket.resume();
+      this.serve(socket, sniffed === 'h2' ? 'h2' : 'http1');
     });
+  }
+
+  /** A TLS connection past its handshake: the client certificate was verified (when required). */
+  private onSecureConnection(socket: TLSSocket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    tagPeer(socket);
+    this.serve(socket, socket.alpnProtocol === 'h2' ? 'h2' : 'http1');
+  }
+
+  private serve(socket: Socket, sniffed: Exclude<SniffedProtocol, 'tls'>): void {
+    // codec_type HTTP1 / HTTP2 pins the codec; AUTO goes by the connection's first bytes (ALPN over TLS).
+    const codec = this.model.http?.codecType ?? 'AUTO';
+    const protocol = codec === 'HTTP1' ? 'http1' : codec === 'HTTP2' ? 'h2' : sniffed;
+    if (protocol === 'h2') {
+      // The session reads the unshifted preface itself (socket.read() on the next tick) and then
+      // consumes the native handle: resuming the socket here would hand those bytes to nobody.
+      this.h2.emit('connection', socket);
+      return;
+    }
+    this.h1.emit('connection', socket);
+    socket.resume();
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -167,6 +228,7 @@ export class HttpListener {
   }
 
   destroyAll(): void {
+    this.offIdentity?.();
     for (const s of this.sockets) s.destroy();
     for (const s of this.sessions) s.destroy();
   }

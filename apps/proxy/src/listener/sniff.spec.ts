@@ -1,13 +1,13 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { sniffProtocol } from './sniff';
+import { sniffProtocol, type SniffedProtocol } from './sniff';
 
 describe('protocol sniffing', () => {
   let server: Server;
   let port: number;
-  const results: ('h2' | 'http1' | 'closed')[] = [];
+  const results: (SniffedProtocol | 'closed')[] = [];
   const waiters: (() => void)[] = [];
-  const settle = (r: 'h2' | 'http1' | 'closed'): void => {
+  const settle = (r: SniffedProtocol | 'closed'): void => {
     results.push(r);
     for (const w of waiters.splice(0)) w();
   };
@@ -40,6 +40,7 @@ describe('protocol sniffing', () => {
   it.each([
     ['GET / HTTP/1.1\r\nhost: a\r\n\r\n', 'http1'],
     ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'h2'],
+    ['\x16\x03\x01\x00', 'tls'], // a TLS ClientHello record (PERMISSIVE mTLS tells it from plaintext)
     ['P', 'closed'], // a prefix of the preface that never completes: cut at the timeout
     ['', 'closed'], // says nothing at all
   ])('%j → %s', async (bytes, expected) => {

@@ -14,7 +14,9 @@ type RequestLabel =
   | 'response_code'
   | 'grpc_response_status'
   | 'response_flags'
-  | 'connection_security_policy';
+  | 'connection_security_policy'
+  | 'source_principal'
+  | 'destination_principal';
 
 const TCP_LABELS = [
   'reporter',
@@ -39,6 +41,10 @@ export interface RequestRecord {
   durationMs: number;
   requestBytes: number;
   responseBytes: number;
+  /** The connection was mutual TLS (inbound: verified client certificate; outbound: an mTLS cluster). */
+  mtls: boolean;
+  /** The other side's principal (`<td>/ns/<ns>/sa/<sa>`): the verified client, or the upstream's expected identity. */
+  peerPrincipal: string | null;
 }
 
 /**
@@ -74,6 +80,8 @@ export class ProxyMetrics {
   readonly xdsConnected = new Gauge({ name: 'weft_proxy_xds_connected', help: '1 while an ADS stream to the xDS server is up', registers: [this.registry] });
 
   private readonly cache = new Map<string, RequestSeries>();
+  /** The proxy's own principal (workload identity), null without one. */
+  ownPrincipal: () => string | null = () => null;
   private readonly tcpCache = new Map<string, LabelValues<TcpLabel>>();
 
   constructor(
@@ -83,7 +91,7 @@ export class ProxyMetrics {
 
   /** Records one request: one map lookup, then plain accumulator updates (rendered at scrape time). */
   record(r: RequestRecord): void {
-    const key = `${r.inbound ? 'd' : 's'}|${r.cluster}|${r.status}|${r.flags}|${r.grpcStatus}|${r.protocol}`;
+    const key = `${r.inbound ? 'd' : 's'}|${r.cluster}|${r.status}|${r.flags}|${r.grpcStatus}|${r.protocol}|${r.mtls ? 'm' : ''}|${r.peerPrincipal ?? ''}`;
     let series = this.cache.get(key);
     if (series === undefined) {
       series = new RequestSeries(labelText(this.requestLabels(r)));
@@ -112,8 +120,16 @@ export class ProxyMetrics {
       response_code: String(r.status),
       grpc_response_status: r.grpcStatus,
       response_flags: r.flags === '' ? '-' : r.flags,
-      connection_security_policy: 'none',
+      connection_security_policy: r.mtls ? 'mutual_tls' : 'none',
+      ...this.principals(r),
     };
+  }
+
+  /** Istio's principal labels: known only over mTLS ('unknown' otherwise), one series per peer identity. */
+  private principals(r: RequestRecord): { source_principal: string; destination_principal: string } {
+    const own = r.mtls ? (this.ownPrincipal() ?? 'unknown') : 'unknown';
+    const peer = r.mtls ? (r.peerPrincipal ?? 'unknown') : 'unknown';
+    return r.inbound ? { source_principal: peer, destination_principal: own } : { source_principal: own, destination_principal: peer };
   }
 
   tcpLabels(cluster: string, inbound: boolean): LabelValues<TcpLabel> {

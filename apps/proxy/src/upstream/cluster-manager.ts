@@ -1,6 +1,7 @@
 import type { ClusterModel } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
 import type { ProxyMetrics } from '../observability/proxy-metrics';
+import type { WorkloadIdentity } from '../tls/workload-identity';
 import { Cluster } from './cluster';
 
 /**
@@ -14,6 +15,7 @@ export class ClusterManager {
   constructor(
     private readonly metrics: ProxyMetrics,
     private readonly log: Logger,
+    private readonly identity: WorkloadIdentity | null = null,
   ) {}
 
   get(name: string): Cluster | undefined {
@@ -27,7 +29,7 @@ export class ClusterManager {
   apply(models: ReadonlyMap<string, ClusterModel>): void {
     for (const [name, model] of models) {
       const cur = this.clusters.get(name);
-      if (cur === undefined) this.clusters.set(name, new Cluster(model, this.metrics, this.log));
+      if (cur === undefined) this.clusters.set(name, new Cluster(model, this.metrics, this.log, Math.random, this.identity));
       else if (cur.model !== model && !sameModel(cur.model, model)) cur.update(model);
     }
     for (const [name, cluster] of this.clusters) {

@@ -12,6 +12,7 @@ import {
 } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
 import type { ProxyMetrics } from '../observability/proxy-metrics';
+import type { WorkloadIdentity } from '../tls/workload-identity';
 import { Host, type HostPoolOptions } from './host';
 import { outlierResultOf, type UpstreamOutcome } from './outcome';
 
@@ -38,6 +39,7 @@ export class Cluster {
     private readonly metrics: ProxyMetrics,
     private readonly log: Logger,
     private readonly random: () => number = Math.random,
+    private readonly identity: WorkloadIdentity | null = null,
   ) {
     this.model = model;
     this.labels = { cluster_name: model.name };
@@ -65,7 +67,7 @@ export class Cluster {
         next.push(prev);
         old.delete(id);
       } else {
-        next.push(new Host(ep, poolOptions, new PeakEwma(now()), weights[i]));
+        next.push(new Host(ep, poolOptions, new PeakEwma(now()), weights[i], this.identity));
       }
     }
     for (const gone of old.values()) void gone.close();
@@ -193,5 +195,6 @@ function poolOptionsOf(m: ClusterModel): HostPoolOptions {
     maxConnections: m.circuitBreakers.maxConnections,
     idleTimeoutMs: m.idleTimeoutMs,
     maxRequestsPerConnection: m.maxRequestsPerConnection,
+    tls: m.tls,
   };
 }

@@ -1,5 +1,7 @@
-import { Pool, H2CClient, type Dispatcher } from 'undici';
-import type { EndpointModel, EwmaHost, HealthStatus, Locality, PeakEwma } from '@weft/proxy-core';
+import { Client, Pool, H2CClient, type Dispatcher } from 'undici';
+import type { EndpointModel, EwmaHost, HealthStatus, Locality, PeakEwma, UpstreamTlsModel } from '@weft/proxy-core';
+import { upstreamTlsConnector, type Connector } from '../tls/upstream-connector';
+import type { WorkloadIdentity } from '../tls/workload-identity';
 
 export interface HostPoolOptions {
   readonly protocol: 'http1' | 'http2';
@@ -7,6 +9,8 @@ export interface HostPoolOptions {
   readonly maxConnections: number;
   readonly idleTimeoutMs: number | null;
   readonly maxRequestsPerConnection: number | null;
+  /** mTLS with the workload identity; null: plaintext. */
+  readonly tls: UpstreamTlsModel | null;
 }
 
 /**
@@ -37,6 +41,7 @@ export class Host implements EwmaHost {
     readonly ewma: PeakEwma,
     /** Effective load-balancing weight (endpoint and locality weights, see effectiveWeights). */
     weight: number,
+    identity: WorkloadIdentity | null = null,
   ) {
     this.address = ep.address;
     this.port = ep.port;
@@ -46,7 +51,7 @@ export class Host implements EwmaHost {
     this.priority = ep.priority;
     this.health = ep.health;
     this.available = healthyStatus(ep.health);
-    this.dispatcher = createDispatcher(`http://${this.id}`, pool);
+    this.dispatcher = createDispatcher(this.id, pool, identity);
   }
 
   /** Re-derives availability from health status and ejection. */
@@ -67,7 +72,9 @@ function healthyStatus(h: HealthStatus): boolean {
   return h === 'HEALTHY' || h === 'UNKNOWN' || h === 'DEGRADED';
 }
 
-function createDispatcher(origin: string, o: HostPoolOptions): Dispatcher {
+function createDispatcher(id: string, o: HostPoolOptions, identity: WorkloadIdentity | null): Dispatcher {
+  if (o.tls !== null) return createTlsDispatcher(id, o, o.tls, identity);
+  const origin = `http://${id}`;
   const common = {
     connect: { timeout: o.connectTimeoutMs },
     keepAliveTimeout: o.idleTimeoutMs ?? 60_000,
@@ -86,3 +93,26 @@ function createDispatcher(origin: string, o: HostPoolOptions): Dispatcher {
     maxRequestsPerClient: o.maxRequestsPerConnection ?? undefined,
   });
 }
+
+/**
+ * mTLS: the same pools over TLS connections made by the identity's connector (HTTP/2 negotiated by
+ * ALPN). Without an identity every connect fails with WEFT_ERR_TLS_NO_CERTIFICATE (UF), never plaintext.
+ */
+function createTlsDispatcher(id: string, o: HostPoolOptions, tls: UpstreamTlsModel, identity: WorkloadIdentity | null): Dispatcher {
+  const origin = `https://${id}`;
+  const alpn = o.protocol === 'http2' ? ['h2'] : ['http/1.1'];
+  const connect = identity === null ? noIdentity : upstreamTlsConnector(identity, tls, alpn, o.connectTimeoutMs);
+  const common = {
+    connect,
+    keepAliveTimeout: o.idleTimeoutMs ?? 60_000,
+    keepAliveMaxTimeout: o.idleTimeoutMs ?? 600_000,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    strictContentLength: true,
+  };
+  if (o.protocol === 'http2') return new Client(origin, { ...common, allowH2: true, maxConcurrentStreams: 1000, pipelining: 100 });
+  return new Pool(origin, { ...common, connections: o.maxConnections, pipelining: 1, maxRequestsPerClient: o.maxRequestsPerConnection ?? undefined });
+}
+
+const noIdentity: Connector = (_opts, callback) =>
+  callback(Object.assign(new Error('mTLS cluster but the proxy has no workload identity (--ca)'), { code: 'WEFT_ERR_TLS_NO_CERTIFICATE' }), null);

@@ -23,7 +23,8 @@ const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'E
 /** Maps a transport error (undici, net) to an outcome. */
 export function classifyError(err: Error & { code?: string }): UpstreamOutcome {
   const code = err.code ?? '';
-  if (CONNECT_CODES.has(code)) return CONNECT_FAILURE_OUTCOME;
+  // TLS to the upstream failed (handshake, chain, SPIFFE identity): a connect failure, as Envoy's UF.
+  if (CONNECT_CODES.has(code) || code.startsWith('WEFT_ERR_TLS_')) return CONNECT_FAILURE_OUTCOME;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return TIMEOUT_OUTCOME;
   if (/REFUSED_STREAM/.test(err.message)) return REFUSED_STREAM_OUTCOME;
   return RESET_OUTCOME;

@@ -71,6 +71,24 @@ export interface ClusterModel {
   readonly maxRequestsPerConnection: number | null;
   /** common_lb_config.locality_weighted_lb_config: localities share load by their weights. */
   readonly localityWeighted: boolean;
+  /** transport_socket envoy.transport_sockets.tls (UpstreamTlsContext): mTLS with the workload SVID; null: plaintext. */
+  readonly tls: UpstreamTlsModel | null;
+}
+
+/** Upstream mTLS: the proxy's SVID (SDS `default`), peers verified against the trust bundle (SDS `ROOTCA`). */
+export interface UpstreamTlsModel {
+  /** SNI sent in the ClientHello ('' = none). */
+  readonly sni: string;
+  /** Accepted URI SANs of the server certificate (exact); empty: any certificate the trust bundle verifies. */
+  readonly subjectAltNames: readonly string[];
+}
+
+/** Downstream TLS of a listener: the proxy's SVID, client certificates verified against the trust bundle. */
+export interface DownstreamTlsModel {
+  /** require_client_certificate (mutual TLS). */
+  readonly requireClientCertificate: boolean;
+  /** PERMISSIVE: a `raw_buffer` filter chain serves plaintext on the same port (TLS told apart by its first byte). */
+  readonly allowPlaintext: boolean;
 }
 
 export type StringMatchKind = 'exact' | 'prefix' | 'suffix' | 'contains' | 'regex';
@@ -276,6 +294,8 @@ export interface ListenerModel {
   /** Exactly one of http / tcp. */
   readonly http: HttpConnectionManagerModel | null;
   readonly tcp: TcpProxyModel | null;
+  /** TLS on the listener's filter chain(s); null: plaintext only. */
+  readonly tls: DownstreamTlsModel | null;
 }
 
 export interface AdminModel {

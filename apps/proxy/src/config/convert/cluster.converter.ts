@@ -4,6 +4,7 @@ import { any, enumName, has, msg, msgs, num, str, type ProtoMessage } from '../p
 import { PEAK_EWMA_POLICY_NAME, TYPE } from '../support/type-names';
 import { circuitBreakers, outlierDetection, upstreamHttp } from './cluster-options.converter';
 import { loadAssignment } from './endpoint.converter';
+import { upstreamTls } from './tls.converter';
 
 type LbSettings = Pick<ClusterModel, 'lbPolicy' | 'choiceCount' | 'ringHash' | 'maglevTableSize'>;
 
@@ -25,6 +26,7 @@ export function cluster(m: ProtoMessage, path: string, ctx: ConfigContext): Clus
   const assignment = msg(m, 'load_assignment');
   const { breakers, budget } = circuitBreakers(msg(m, 'circuit_breakers'), fieldPath(path, 'circuit_breakers'), ctx);
   const outlier = msg(m, 'outlier_detection');
+  const socket = msg(m, 'transport_socket');
   return {
     name: str(m, 'name'),
     connectTimeoutMs: num(m, 'connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -35,6 +37,7 @@ export function cluster(m: ProtoMessage, path: string, ctx: ConfigContext): Clus
     circuitBreakers: breakers,
     retryBudget: budget,
     outlierDetection: outlier === null ? null : outlierDetection(outlier, fieldPath(path, 'outlier_detection'), ctx),
+    tls: socket === null ? null : upstreamTls(socket, fieldPath(path, 'transport_socket'), ctx),
   };
 }
 

@@ -3,7 +3,7 @@ import { PEAK_EWMA_POLICY_NAME, TYPE } from './type-names';
 
 const C = 'envoy.config.cluster.v3';
 const DEPRECATED_HTTP = 'deprecated: use typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]';
-const TLS = 'TLS to upstreams is not yet supported';
+const TLS = 'use transport_socket (one TLS socket for every endpoint)';
 const NOT_IMPLEMENTED_OD = 'only consecutive-5xx and consecutive-gateway-failure ejection are implemented';
 
 /** Clusters, their load balancing, protocol options, circuit breakers, outlier detection, endpoints. */
@@ -25,6 +25,7 @@ export const CLUSTER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
       'outlier_detection',
       'load_assignment',
       'eds_cluster_config',
+      'transport_socket',
     ],
     ignored: ['alt_stat_name', 'metadata'],
     anyTypes: { typed_extension_protocol_options: [TYPE.upstreamHttpProtocolOptions] },
@@ -32,9 +33,9 @@ export const CLUSTER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
       '`type`: STATIC (endpoints in `load_assignment`) or EDS (endpoints from the ADS stream: needs `--xds`; no `load_assignment`); STRICT_DNS, LOGICAL_DNS and ORIGINAL_DST are rejected',
       '`lb_policy`: ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH or MAGLEV (PEAK_EWMA via `load_balancing_policy`)',
       '`http2_protocol_options` (deprecated) means the upstream protocol is HTTP/2',
+      '`transport_socket`: `envoy.transport_sockets.tls` (UpstreamTlsContext, mTLS with the workload SVID)',
     ],
     reasons: {
-      transport_socket: TLS,
       transport_socket_matches: TLS,
       health_checks: 'active health checking is not supported (outlier detection is)',
       cluster_type: 'custom cluster types are not supported',

@@ -1,18 +1,20 @@
 import type { MessageSupport } from './support-matrix';
 import { TYPE } from './type-names';
 
-const ONE_CHAIN = 'exactly one filter chain without match criteria is supported';
+const ONE_CHAIN = 'one filter chain, or two told apart by `filter_chain_match.transport_protocol` (tls / raw_buffer)';
 const ACCESS_LOG = 'access logs are not supported';
 const HCM = 'envoy.extensions.filters.network.http_connection_manager.v3';
 
 /** Listeners, the HTTP connection manager, tcp_proxy and the HTTP filters. */
 export const LISTENER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
   'envoy.config.listener.v3.Listener': {
-    honoured: ['name', 'address', 'filter_chains', 'traffic_direction'],
+    honoured: ['name', 'address', 'filter_chains', 'traffic_direction', 'listener_filters'],
     ignored: ['stat_prefix', 'metadata'],
-    notes: ['`address` is required; exactly one entry in `filter_chains`'],
+    notes: [
+      '`address` is required; one entry in `filter_chains`, or two (PERMISSIVE mTLS) matching `transport_protocol` `tls` and `raw_buffer` with the same filters',
+      '`listener_filters`: the TLS inspector only',
+    ],
     reasons: {
-      listener_filters: 'listener filters (TLS inspector, original destination, …) are not supported',
       use_original_dst: 'original-destination listeners (iptables capture) are not yet supported',
       default_filter_chain: ONE_CHAIN,
       filter_chain_matcher: ONE_CHAIN,
@@ -22,10 +24,9 @@ export const LISTENER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
     },
   },
   'envoy.config.listener.v3.FilterChain': {
-    honoured: ['filters'],
+    honoured: ['filters', 'filter_chain_match', 'transport_socket'],
     ignored: ['name', 'metadata'],
-    notes: ['exactly one network filter, configured with `typed_config`'],
-    reasons: { filter_chain_match: ONE_CHAIN, transport_socket: 'TLS is not yet supported' },
+    notes: ['exactly one network filter, configured with `typed_config`', '`transport_socket`: `envoy.transport_sockets.tls` (DownstreamTlsContext)'],
   },
   'envoy.config.listener.v3.Filter': {
     honoured: ['name', 'typed_config'],

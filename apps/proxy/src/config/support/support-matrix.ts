@@ -4,6 +4,7 @@ import { CLUSTER_SUPPORT } from './cluster.matrix';
 import { LISTENER_SUPPORT } from './listener.matrix';
 import { RBAC_SUPPORT } from './rbac.matrix';
 import { ROUTE_SUPPORT } from './route.matrix';
+import { TLS_SUPPORT } from './tls.matrix';
 
 /**
  * What weft-proxy does with each field of each Envoy message it accepts: an explicit allow-list.
@@ -30,6 +31,7 @@ export const SUPPORT_MATRIX: SupportMatrix = {
   ...ROUTE_SUPPORT,
   ...CLUSTER_SUPPORT,
   ...RBAC_SUPPORT,
+  ...TLS_SUPPORT,
 };
 
 export const NOT_SUPPORTED = 'not supported by weft-proxy';

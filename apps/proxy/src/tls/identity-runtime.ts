@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from '@weft/shared';
+import type { ProxyFlags } from '../config/flags';
+import { CaClient } from './ca-client';
+import { SvidManager } from './svid-manager';
+import { WorkloadIdentity } from './workload-identity';
+
+export interface RunningIdentity {
+  readonly identity: WorkloadIdentity;
+  readonly manager: SvidManager;
+}
+
+/** --ca: the workload identity, its first certificate requested in the background (/ready waits for it). */
+export function startIdentity(flags: ProxyFlags & { ca: string; 'token-file': string }, log: Logger): RunningIdentity {
+  const identity = new WorkloadIdentity();
+  const tokenFile = flags['token-file'];
+  const manager = new SvidManager(identity, {
+    ca: new CaClient(flags.ca),
+    token: () => readFileSync(tokenFile, 'utf8'),
+    trustDomain: flags['trust-domain'],
+    namespace: flags.namespace,
+    serviceAccount: flags['service-account'] ?? flags.service,
+    validitySeconds: flags['cert-lifetime-s'],
+    renewAt: 0.5,
+    log: log.child({ component: 'svid-manager' }),
+  });
+  void manager.start();
+  return { identity, manager };
+}

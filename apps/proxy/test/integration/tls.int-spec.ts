@@ -1,0 +1,209 @@
+import { once } from 'node:events';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { loadBootstrap } from '../../src/config';
+import { Proxy } from '../../src/proxy';
+import { WorkloadIdentity, type IdentityMaterial } from '../../src/tls/workload-identity';
+import { metricSum } from './prom-text';
+import { bootstrap, cluster, get, httpListener, ROUTER, silent, startUpstream, type Upstream } from './harness';
+import { TestCa } from './test-ca';
+
+/**
+ * mTLS between two in-process proxies with certificates minted per run by a test CA: STRICT and
+ * PERMISSIVE inbound listeners, SPIFFE identity checks on the calling side, secure-context rotation.
+ */
+
+const TD = 'spiffe://cluster.local/ns/default/sa';
+const PRODUCTPAGE = `${TD}/productpage`;
+const REVIEWS = `${TD}/reviews`;
+const TLS_T = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3';
+
+const DOWNSTREAM_TLS = `
+      transport_socket:
+        name: envoy.transport_sockets.tls
+        typed_config:
+          "@type": ${TLS_T}.DownstreamTlsContext
+          require_client_certificate: true
+          common_tls_context:
+            tls_certificate_sds_secret_configs: [{ name: default }]
+            combined_validation_context:
+              default_validation_context: {}
+              validation_context_sds_secret_config: { name: ROOTCA }`;
+
+function upstreamTls(san: string): string {
+  return `
+    transport_socket:
+      name: envoy.transport_sockets.tls
+      typed_config:
+        "@type": ${TLS_T}.UpstreamTlsContext
+        sni: outbound_.9080_._.reviews.default.svc.cluster.local
+        common_tls_context:
+          tls_certificate_sds_secret_configs: [{ name: default }]
+          combined_validation_context:
+            default_validation_context:
+              match_typed_subject_alt_names: [{ san_type: URI, matcher: { exact: "${san}" } }]
+            validation_context_sds_secret_config: { name: ROOTCA }`;
+}
+
+const INBOUND_FILTERS = `
+      filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: inbound
+          http_filters:${ROUTER}
+          route_config:
+            name: inbound
+            virtual_hosts: [{ name: app, domains: ['*'], routes: [{ match: { prefix: / }, route: { cluster: app } }] }]`;
+
+/** An INBOUND listener to the app: STRICT (one TLS chain) or PERMISSIVE (tls + raw_buffer chains, TLS inspector). */
+function inboundListener(mode: 'STRICT' | 'PERMISSIVE'): string {
+  const tlsChain = `
+    - filter_chain_match: { transport_protocol: tls }${DOWNSTREAM_TLS}${INBOUND_FILTERS}`;
+  const rawChain = `
+    - filter_chain_match: { transport_protocol: raw_buffer }${INBOUND_FILTERS}`;
+  const inspector = `
+    listener_filters:
+    - name: envoy.filters.listener.tls_inspector
+      typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector }`;
+  return `
+  - name: inbound
+    traffic_direction: INBOUND
+    address: { socket_address: { address: 127.0.0.1, port_value: 0 } }${mode === 'PERMISSIVE' ? inspector : ''}
+    filter_chains:${tlsChain}${mode === 'PERMISSIVE' ? rawChain : ''}`;
+}
+
+interface Running {
+  readonly proxy: Proxy;
+  readonly identity: WorkloadIdentity;
+  port(listener: string): number;
+}
+
+async function start(yaml: string, material: IdentityMaterial): Promise<Running> {
+  const identity = new WorkloadIdentity();
+  identity.update(material);
+  const parse = (text: string) => loadBootstrap(text, 'tls-test.yaml').snapshot;
+  const proxy = new Proxy({ logger: silent, parseConfig: parse, accessLog: 'off', workload: 'test', namespace: 'default', drainTimeoutMs: 1000, adminPort: 0, identity });
+  await proxy.apply(parse(yaml));
+  return { proxy, identity, port: (l) => proxy.ports.get(l) as number };
+}
+
+/** A raw TLS connection to `port` presenting `material` (or no certificate); resolves once settled. */
+async function handshake(port: number, material: IdentityMaterial | null, trust: string): Promise<{ ok: boolean; serial: string }> {
+  const socket = tlsConnect({
+    host: '127.0.0.1',
+    port,
+    ca: trust,
+    key: material?.keyPem,
+    cert: material?.chainPem,
+    ALPNProtocols: ['http/1.1'],
+    checkServerIdentity: () => undefined,
+  });
+  socket.on('error', () => undefined);
+  // events.once rejects on 'error': a refused handshake settles as a close either way.
+  await Promise.race([once(socket, 'secureConnect'), once(socket, 'close')]).catch(() => undefined);
+  if (socket.destroyed) return { ok: false, serial: '' };
+  const serial = socket.getPeerCertificate().serialNumber;
+  // TLS 1.3: a refused client certificate surfaces after the handshake, on the first read.
+  socket.write('GET / HTTP/1.1\r\nhost: reviews\r\n\r\n');
+  const [first] = (await Promise.race([once(socket, 'data'), once(socket, 'close').then(() => [null])]).catch(() => [null])) as [Buffer | null];
+  socket.destroy();
+  return { ok: first !== null && first.toString().startsWith('HTTP/1.1 200'), serial };
+}
+
+describe('mTLS between proxies', () => {
+  const mesh = new TestCa('weft-test-root');
+  const other = new TestCa('another-root');
+  let app: Upstream;
+  let strict: Running;
+  let permissive: Running;
+  let caller: Running;
+
+  beforeAll(async () => {
+    app = await startUpstream('reviews-app');
+    const appCluster = cluster('app', [app.port]);
+    strict = await start(bootstrap(inboundListener('STRICT'), appCluster), mesh.issue(REVIEWS));
+    permissive = await start(bootstrap(inboundListener('PERMISSIVE'), appCluster), mesh.issue(REVIEWS));
+    const clusters = [
+      cluster('strict', [strict.port('inbound')], upstreamTls(REVIEWS)),
+      cluster('permissive', [permissive.port('inbound')], upstreamTls(REVIEWS)),
+      cluster('wrong-identity', [strict.port('inbound')], upstreamTls(`${TD}/ratings`)),
+      cluster('plaintext-to-strict', [strict.port('inbound')]),
+    ].join('');
+    const vhosts = ['strict', 'permissive', 'wrong-identity', 'plaintext-to-strict']
+      .map((c) => `\n            - name: ${c}\n              domains: [${c}]\n              routes: [{ match: { prefix: / }, route: { cluster: ${c} } }]`)
+      .join('');
+    caller = await start(bootstrap(httpListener('outbound', vhosts), clusters), mesh.issue(PRODUCTPAGE));
+  });
+
+  afterAll(async () => {
+    await Promise.all([caller, strict, permissive].map((r) => r?.proxy.close()));
+    await app?.close();
+  });
+
+  it('originates mTLS to a STRICT peer: the app answers, both sides count mutual_tls with the principals', async () => {
+    const res = await get(caller.port('outbound'), '/reviews/1', { host: 'strict' });
+    expect(res).toMatchObject({ status: 200, body: 'reviews-app' });
+    const server = await strict.proxy.metricsText();
+    expect(metricSum(server, 'istio_requests_total', 'reporter="destination"', 'connection_security_policy="mutual_tls"', 'source_principal="cluster.local/ns/default/sa/productpage"', 'destination_principal="cluster.local/ns/default/sa/reviews"')).toBeGreaterThanOrEqual(1);
+    const client = await caller.proxy.metricsText();
+    expect(metricSum(client, 'istio_requests_total', 'reporter="source"', 'destination_cluster="strict"', 'connection_security_policy="mutual_tls"', 'destination_principal="cluster.local/ns/default/sa/reviews"')).toBe(1);
+  });
+
+  it('STRICT refuses a plaintext client (directly, and through a proxy cluster without TLS)', async () => {
+    await expect(get(strict.port('inbound'), '/')).rejects.toThrow();
+    const viaProxy = await get(caller.port('outbound'), '/', { host: 'plaintext-to-strict' });
+    expect(viaProxy.status).toBe(503);
+  });
+
+  it('STRICT refuses a client certificate from another CA, and no certificate at all; accepts the mesh one', async () => {
+    expect((await handshake(strict.port('inbound'), other.issue(PRODUCTPAGE, { roots: mesh.rootPem }), mesh.rootPem)).ok).toBe(false);
+    expect((await handshake(strict.port('inbound'), null, mesh.rootPem)).ok).toBe(false);
+    expect((await handshake(strict.port('inbound'), mesh.issue(PRODUCTPAGE), mesh.rootPem)).ok).toBe(true);
+  });
+
+  it('PERMISSIVE serves plaintext and mTLS on the same port', async () => {
+    expect(await get(permissive.port('inbound'), '/plain')).toMatchObject({ status: 200, body: 'reviews-app' });
+    expect(await get(caller.port('outbound'), '/tls', { host: 'permissive' })).toMatchObject({ status: 200, body: 'reviews-app' });
+    const text = await permissive.proxy.metricsText();
+    expect(metricSum(text, 'istio_requests_total', 'reporter="destination"', 'connection_security_policy="none"', 'source_principal="unknown"')).toBe(1);
+    expect(metricSum(text, 'istio_requests_total', 'reporter="destination"', 'connection_security_policy="mutual_tls"')).toBe(1);
+  });
+
+  it('refuses an upstream presenting the wrong SPIFFE ID: 503 UF naming the expected and presented identities', async () => {
+    const seen = app.seen.length;
+    const res = await get(caller.port('outbound'), '/', { host: 'wrong-identity' });
+    expect(res.status).toBe(503);
+    expect(res.headers['x-weft-error']).toMatch(/^WEFT_ERR_PROXY_CONNECT_FAILURE: .*expected cluster\.local\/ns\/default\/sa\/ratings, presented cluster\.local\/ns\/default\/sa\/reviews/);
+    expect(app.seen.length).toBe(seen);
+    expect(metricSum(await caller.proxy.metricsText(), 'istio_requests_total', 'destination_cluster="wrong-identity"', 'response_flags="UF"')).toBe(1);
+  });
+
+  it('a rotated certificate serves new connections while open ones keep working', async () => {
+    const agent = new HttpsAgent({ keepAlive: true, maxSockets: 1, ca: mesh.rootPem, ...keyCert(mesh.issue(PRODUCTPAGE)), checkServerIdentity: () => undefined });
+    const call = (): Promise<{ status: number; port: number; serial: string }> =>
+      new Promise((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port: strict.port('inbound'), path: '/', agent }, (res) => {
+          res.resume();
+          const socket = res.socket as TLSSocket;
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, port: socket.localPort ?? 0, serial: socket.getPeerCertificate().serialNumber }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const before = await call();
+    const rotated = mesh.issue(REVIEWS);
+    strict.identity.update(rotated);
+    const onOldConnection = await call();
+    expect(onOldConnection).toEqual({ status: 200, port: before.port, serial: before.serial });
+    agent.destroy();
+    const fresh = await handshake(strict.port('inbound'), mesh.issue(PRODUCTPAGE), mesh.rootPem);
+    expect(fresh.ok).toBe(true);
+    expect(fresh.serial).not.toBe(before.serial);
+    expect(await get(caller.port('outbound'), '/after-rotation', { host: 'strict' })).toMatchObject({ status: 200 });
+  });
+});
+
+function keyCert(m: IdentityMaterial): { key: string; cert: string } {
+  return { key: m.keyPem, cert: m.chainPem };
+}
