@@ -127,8 +127,8 @@ status:
 describe('validateRuleObjects: envelope checks', () => {
   const spec = { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }] }] };
   it.each([
-    ['an unsupported networking kind', { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: {} }, 'rest#1 Gateway default/gw', 'kind', 'kind Gateway is not supported: supported kinds are VirtualService, DestinationRule, ServiceEntry, WorkloadEntry, Sidecar, PeerAuthentication'],
-    ['AuthorizationPolicy', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny' }, spec: {} }, 'rest#1 AuthorizationPolicy default/deny', 'kind', 'arrives with the CA/mTLS issue'],
+    ['an unsupported networking kind', { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: {} }, 'rest#1 Gateway default/gw', 'kind', 'kind Gateway is not supported: supported kinds are VirtualService, DestinationRule, ServiceEntry, WorkloadEntry, Sidecar, PeerAuthentication, AuthorizationPolicy'],
+    ['RequestAuthentication', { apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name: 'jwt' }, spec: {} }, 'rest#1 RequestAuthentication default/jwt', 'kind', 'is not supported yet'],
     ['a core apiVersion', { apiVersion: 'v1', kind: 'VirtualService', metadata: { name: 'r' }, spec }, 'rest#1 VirtualService default/r', 'apiVersion', 'apiVersion v1 is not supported for VirtualService'],
     ['an unknown version', { apiVersion: 'networking.istio.io/v2', kind: 'VirtualService', metadata: { name: 'r' }, spec }, 'rest#1 VirtualService default/r', 'apiVersion', 'is not supported'],
     ['no apiVersion', { kind: 'VirtualService', metadata: { name: 'r' }, spec }, 'rest#1 VirtualService default/r', 'apiVersion', 'is required'],

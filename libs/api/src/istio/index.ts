@@ -84,3 +84,13 @@ export {
   type PeerAuthenticationMtls,
   type MtlsMode,
 } from './peer-authentication.schema';
+export {
+  authorizationPolicySpec,
+  AUTHZ_CONDITION_KEYS,
+  type AuthorizationPolicy,
+  type AuthorizationAction,
+  type AuthorizationRule,
+  type AuthorizationSource,
+  type AuthorizationOperation,
+  type AuthorizationCondition,
+} from './authorization-policy.schema';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authorizationPolicySpec, type AuthorizationPolicy } from './authorization-policy.schema';
 import { dns1123Label, dns1123Subdomain, labelMap } from './common.schema';
 import { destinationRuleSpec } from './destination-rule.schema';
 import type { DestinationRule } from './destination-rule.types';
@@ -12,15 +13,30 @@ import { workloadEntrySpec, type WorkloadEntry } from './workload-entry.schema';
 
 /** One Istio rule document: the Kubernetes envelope around a kind's `spec`. */
 
-export type RuleKind = 'VirtualService' | 'DestinationRule' | 'ServiceEntry' | 'WorkloadEntry' | 'Sidecar' | 'PeerAuthentication';
-export const RULE_KINDS: readonly RuleKind[] = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry', 'Sidecar', 'PeerAuthentication'];
+export type RuleKind =
+  | 'VirtualService'
+  | 'DestinationRule'
+  | 'ServiceEntry'
+  | 'WorkloadEntry'
+  | 'Sidecar'
+  | 'PeerAuthentication'
+  | 'AuthorizationPolicy';
+export const RULE_KINDS: readonly RuleKind[] = [
+  'VirtualService',
+  'DestinationRule',
+  'ServiceEntry',
+  'WorkloadEntry',
+  'Sidecar',
+  'PeerAuthentication',
+  'AuthorizationPolicy',
+];
 /** The networking kinds' API group (and its versions). */
 export const RULE_API_GROUP = 'networking.istio.io';
 export const RULE_API_VERSIONS: readonly string[] = ['v1', 'v1beta1', 'v1alpha3'];
 /** The security kinds' API group (and its versions). */
 export const SECURITY_API_GROUP = 'security.istio.io';
 export const SECURITY_API_VERSIONS: readonly string[] = ['v1', 'v1beta1'];
-const SECURITY_KINDS: ReadonlySet<string> = new Set<RuleKind>(['PeerAuthentication']);
+const SECURITY_KINDS: ReadonlySet<string> = new Set<RuleKind>(['PeerAuthentication', 'AuthorizationPolicy']);
 
 export interface RuleSpecs {
   VirtualService: VirtualService;
@@ -29,6 +45,7 @@ export interface RuleSpecs {
   WorkloadEntry: WorkloadEntry;
   Sidecar: Sidecar;
   PeerAuthentication: PeerAuthentication;
+  AuthorizationPolicy: AuthorizationPolicy;
 }
 
 export interface RuleMeta {
@@ -58,6 +75,7 @@ const SPEC_SCHEMAS: { [K in RuleKind]: z.ZodType<RuleSpecs[K], unknown> } = {
   WorkloadEntry: workloadEntrySpec,
   Sidecar: sidecarSpec,
   PeerAuthentication: peerAuthenticationSpec,
+  AuthorizationPolicy: authorizationPolicySpec,
 };
 
 /** Other Kubernetes metadata (uid, resourceVersion, managedFields, …) is tolerated and dropped. */
@@ -103,7 +121,7 @@ function kindOf(value: Record<string, unknown>, problems: Problem[]): RuleKind |
   if (!(RULE_KINDS as readonly string[]).includes(kind)) {
     const message =
       group === SECURITY_API_GROUP
-        ? `kind ${kind} (${SECURITY_API_GROUP}) is not supported yet: it arrives with the CA/mTLS issue`
+        ? `kind ${kind} (${SECURITY_API_GROUP}) is not supported yet: the supported security kinds are ${[...SECURITY_KINDS].join(', ')}`
         : `kind ${kind} is not supported: supported kinds are ${RULE_KINDS.join(', ')}`;
     problems.push({ path: 'kind', message });
     return null;
