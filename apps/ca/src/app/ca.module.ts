@@ -13,6 +13,7 @@ import { CaMetrics } from '../issuer/ca.metrics';
 import { CaService } from '../issuer/ca.service';
 import type { CaMaterial } from '../keys/key-material';
 import { CaNatsServer } from '../nats/ca-nats.server';
+import { TrustBundlePublisher } from '../nats/trust-bundle.publisher';
 import { Readiness } from './readiness';
 import { CA_MATERIAL, GRPC_PORT_SOURCE, LOGGER } from './tokens';
 
@@ -58,6 +59,7 @@ export class CaModule {
         CaGrpcServer,
         { provide: GRPC_PORT_SOURCE, useExisting: CaGrpcServer },
         CaNatsServer,
+        TrustBundlePublisher,
       ],
     };
   }

@@ -16,6 +16,7 @@ import type { IssuerPolicy, IssueRequest, IssueResult } from './issuer.types';
  */
 export class CaService {
   private readonly issuer: CertificateIssuer;
+  private roots: readonly string[];
 
   constructor(
     private readonly material: CaMaterial,
@@ -25,6 +26,7 @@ export class CaService {
     private readonly log: Logger,
   ) {
     this.issuer = new CertificateIssuer(material, policy);
+    this.roots = material.rootPems;
   }
 
   issue(request: IssueRequest): IssueResult {
@@ -53,8 +55,14 @@ export class CaService {
     return { token, identity: id.uri, expiresAt: new Date(claims.exp * 1000).toISOString() };
   }
 
+  /** Every active root, PEM (the trust bundle). */
   trustBundle(): readonly string[] {
-    return this.issuer.trustBundle();
+    return this.roots;
+  }
+
+  /** Replaces the trust bundle (root-cert.pem changed and still validates). */
+  setTrustBundle(roots: readonly string[]): void {
+    this.roots = roots;
   }
 
   get trustDomain(): string {

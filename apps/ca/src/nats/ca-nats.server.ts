@@ -3,10 +3,8 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import {
   CA_RPC_QUEUE,
   caCreateCertificateSubject,
-  caTrustBundleSubject,
   createCertificateRequest,
   type RpcReply,
-  type TrustBundleEvent,
 } from '@weft/api';
 import { NATS } from '@weft/data-access';
 import { isWeftError, parseOrThrow, WeftError, type Logger } from '@weft/shared';
@@ -41,9 +39,8 @@ function errorReply(err: unknown): RpcReply<never> {
 
 /**
  * The CA's NATS edge: request/reply on `<prefix>weft.ca.rpc.createCertificate` in queue group
- * `weft-ca` (one replica answers each request; a dead replica's share moves to the others), and the
- * trust bundle published on `<prefix>weft.ca.trust-bundle` once subscribed. Plain JSON envelopes
- * `{ok, result | error}` like the registry's.
+ * `weft-ca` (one replica answers each request; a dead replica's share moves to the others). Plain JSON
+ * envelopes `{ok, result | error}` like the registry's.
  */
 @Injectable()
 export class CaNatsServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -65,13 +62,7 @@ export class CaNatsServer implements OnApplicationBootstrap, OnApplicationShutdo
     const subject = caCreateCertificateSubject(this.config.subjectPrefix);
     this.subscription = this.nats.subscribe(subject, { queue: CA_RPC_QUEUE, callback: (err, msg) => this.onMessage(err, msg) });
     await this.nats.flush();
-    this.publishTrustBundle();
     this.log.info({ subject, queue: CA_RPC_QUEUE }, 'rpc subscription ready');
-  }
-
-  publishTrustBundle(): void {
-    const event: TrustBundleEvent = { v: 1, trustDomain: this.ca.trustDomain, roots: [...this.ca.trustBundle()], replica: this.config.replicaId, at: Date.now() };
-    this.nats.publish(caTrustBundleSubject(this.config.subjectPrefix), JSON.stringify(event));
   }
 
   private onMessage(err: Error | null, msg: Msg): void {

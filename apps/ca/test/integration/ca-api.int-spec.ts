@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -6,6 +6,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { createTestInfra, waitFor, type TestInfra } from '@weft/testing';
 import { caTrustBundleSubject } from '@weft/api';
 import { csrFor, newP256, opensslVerify, proofOf } from '../../src/testing/ca-fixtures';
+import { generateCa } from '../../src/keys/ca-generator';
 import { caGrpcClient, createToken, grpcCall, natsIssue, startCaProcess, type CaGrpcClient, type CaProcess } from './ca-helpers';
 
 const A = 'spiffe://cluster.local/ns/default/sa/reviews';
@@ -15,13 +16,15 @@ const ADMIN = 'admin-token-0123456789';
 let infra: TestInfra;
 let ca: CaProcess;
 let client: CaGrpcClient;
-const bundles: unknown[] = [];
+let dir: string;
+const bundles: { roots: string[] }[] = [];
 
 beforeAll(async () => {
   infra = await createTestInfra('ca-api');
-  infra.nats.subscribe(caTrustBundleSubject(infra.subjectPrefix), { callback: (_e, m) => void bundles.push(m.json()) });
+  infra.nats.subscribe(caTrustBundleSubject(infra.subjectPrefix), { callback: (_e, m) => void bundles.push(m.json<{ roots: string[] }>()) });
   await infra.nats.flush();
-  ca = await startCaProcess(infra, mkdtempSync(join(tmpdir(), 'weft-ca-api-')), 'api-1', { WEFT_CA_ADMIN_TOKEN: ADMIN });
+  dir = mkdtempSync(join(tmpdir(), 'weft-ca-api-'));
+  ca = await startCaProcess(infra, dir, 'api-1', { WEFT_CA_ADMIN_TOKEN: ADMIN });
   client = caGrpcClient(ca.grpcAddress);
 });
 
@@ -97,5 +100,15 @@ describe('weft-ca over gRPC, NATS and HTTP', () => {
     expect(metrics).toMatch(/weft_ca_certificates_issued_total\{api="grpc",outcome="WEFT_ERR_CA_IDENTITY_MISMATCH",via="token"\} 1/);
     expect(metrics).toContain('weft_ca_signing_duration_seconds_bucket');
     expect(ca.proc.logs.map((l) => JSON.stringify(l)).join('\n')).not.toMatch(/PRIVATE KEY|eyJhbGciOi/);
+  });
+
+  it('publishes a new trust bundle when root-cert.pem gains a root (rotation), and serves it', async () => {
+    const before = bundles.length;
+    appendFileSync(join(dir, 'root-cert.pem'), generateCa('cluster.local').rootCert);
+    const event = await waitFor(() => bundles.slice(before).find((b) => b.roots.length === 2), { what: 'a two-root bundle on NATS', timeoutMs: 15_000 });
+    const served = await (await fetch(`${ca.httpUrl}/v1/trust-bundle`)).text();
+    expect(served).toBe(event.roots.join(''));
+    const grpcBundle = await grpcCall<{ roots: string[] }>(client, 'GetTrustBundle', {});
+    expect(grpcBundle.roots).toHaveLength(2);
   });
 });
