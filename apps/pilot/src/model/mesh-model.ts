@@ -7,6 +7,7 @@ import { hostMatches } from './host-names';
 import { addClusterNames, addEndpointNames, addHostRouteNames, addRouteNames, addServiceNames } from './impact';
 import { MeshProvider } from './mesh-provider';
 import { MeshService, registryKey } from './mesh-service';
+import { INBOUND } from './resource-names';
 import { RequestedNames } from './requested-names';
 import { ResourceCache } from './resource-cache';
 import { RouteResources } from './route-resources';
@@ -117,6 +118,7 @@ export class MeshModel {
     this.addRuleHosts(change, impact.clusterHosts, impact.routeHosts, next);
     if (impact.wildcard) change.markWildcard(...WILDCARD_SCOPED);
     if (impact.serviceEntries) this.syncServiceEntries(change);
+    if (impact.inboundListeners) change.add(TYPE_URL.listener, INBOUND);
     this.commit(change, seenAt);
   }
 

@@ -1,5 +1,6 @@
 import { TYPE_URL, type EncodedResource, type TypeUrl } from '@weft/xds';
 import { generateInboundListener, generateOutboundListener } from '../generators/listener.generator';
+import { generateRbacFilters, withHttpFilters } from '../generators/rbac.generator';
 import { generateOutboundRouteConfig } from '../generators/route-config.generator';
 import type { ClusterResources } from './cluster-resources';
 import { inboundClusterName, INBOUND, OUTBOUND, outboundClusterName, virtualHostName } from './resource-names';
@@ -88,6 +89,8 @@ export class MeshProvider implements ResourceProvider {
     }
     if (name !== INBOUND || node.appPort === null) return null;
     const appPort = node.appPort;
-    return this.cache.get(TYPE_URL.listener, name, `${node.inboundPort}|${appPort}`, () => generateInboundListener(node.inboundPort, appPort));
+    const authz = this.rules().authorizationPolicies(node.namespace, node.labels);
+    const scope = `${node.inboundPort}|${appPort}|${authz.map((p) => p.key).join(',')}`;
+    return this.cache.get(TYPE_URL.listener, name, scope, () => withHttpFilters(generateInboundListener(node.inboundPort, appPort), generateRbacFilters(authz)));
   }
 }

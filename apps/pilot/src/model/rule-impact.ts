@@ -11,11 +11,13 @@ export interface RuleImpact {
   wildcard: boolean;
   /** A ServiceEntry or WorkloadEntry changed: the services they define must be rebuilt. */
   serviceEntries: boolean;
+  /** A PeerAuthentication or AuthorizationPolicy changed: the `inbound` listeners (mTLS mode, RBAC filters). */
+  inboundListeners: boolean;
 }
 
 /** Compares two rule sets document by document (normalized specs) and collects what the changed ones touch, old and new. */
 export function ruleImpact(prev: RuleIndex, next: RuleIndex): RuleImpact {
-  const impact: RuleImpact = { clusterHosts: new Set(), routeHosts: new Set(), wildcard: false, serviceEntries: false };
+  const impact: RuleImpact = { clusterHosts: new Set(), routeHosts: new Set(), wildcard: false, serviceEntries: false, inboundListeners: false };
   for (const [key, doc] of next.documents) {
     const old = prev.documents.get(key);
     if (old !== undefined && fingerprint(old) === fingerprint(doc)) continue;
@@ -42,6 +44,9 @@ function touch(impact: RuleImpact, doc: RuleDocument, prev: RuleIndex, next: Rul
     }
     case 'Sidecar':
       impact.wildcard = true;
+      return;
+    case 'AuthorizationPolicy':
+      impact.inboundListeners = true;
       return;
     default:
       impact.serviceEntries = true;

@@ -1,4 +1,5 @@
 import { resolveTrafficPolicy, ruleKey, type DestinationRule, type EffectiveTrafficPolicy, type RuleDocument, type RuleDocumentOf } from '@weft/api';
+import { AuthzIndex, type AuthzPolicyView } from './authz-policies';
 import { HostIndex } from './host-index';
 import { qualifyHost } from './host-names';
 import type { DestinationRuleView, RuleLookup, SidecarView, VirtualServiceView } from './rule-views';
@@ -39,6 +40,7 @@ export class RuleIndex implements RuleLookup {
   readonly virtualServices = new HostIndex<VirtualServiceView>();
   readonly destinationRules = new HostIndex<DestinationRuleEntry>();
   private readonly sidecars = new Map<string, SidecarEntry[]>();
+  private readonly authz = new AuthzIndex();
   /** Destination host → hosts of the VirtualServices routing or mirroring to it. */
   private readonly routedFrom = new Map<string, Set<string>>();
 
@@ -49,6 +51,7 @@ export class RuleIndex implements RuleLookup {
       if (doc.kind === 'VirtualService') this.addVirtualService(doc);
       else if (doc.kind === 'DestinationRule') this.addDestinationRule(doc);
       else if (doc.kind === 'Sidecar') this.addSidecar(doc);
+      else if (doc.kind === 'AuthorizationPolicy') this.authz.add(doc);
     }
   }
 
@@ -64,6 +67,10 @@ export class RuleIndex implements RuleLookup {
     const own = this.sidecars.get(namespace) ?? [];
     const selected = own.find((s) => s.selector !== null && Object.entries(s.selector).every(([k, v]) => labels[k] === v));
     return selected ?? own.find((s) => s.selector === null) ?? this.sidecars.get(ROOT_NAMESPACE)?.find((s) => s.selector === null) ?? null;
+  }
+
+  authorizationPolicies(namespace: string, labels: Readonly<Record<string, string>>): readonly AuthzPolicyView[] {
+    return this.authz.forWorkload(namespace, labels);
   }
 
   /** Hosts whose VirtualService routes or mirrors to `host`. */

@@ -1,4 +1,5 @@
 import { defaultConnectionPool, defaultLoadBalancer, type EffectiveTrafficPolicy, type HttpRoute, type SidecarEgress } from '@weft/api';
+import type { AuthzPolicyView } from './authz-policies';
 import type { MeshService } from './mesh-service';
 
 /** A DestinationRule as the generators need it, for the host it applies to. */
@@ -34,12 +35,15 @@ export interface RuleLookup {
   virtualService(host: string): VirtualServiceView | null;
   /** The Sidecar that applies to a workload (selector match, else namespace-wide, else root namespace). */
   sidecar(namespace: string, labels: Readonly<Record<string, string>>): SidecarView | null;
+  /** The AuthorizationPolicies that apply to a workload (root namespace and its own; selector matches), by key. */
+  authorizationPolicies(namespace: string, labels: Readonly<Record<string, string>>): readonly AuthzPolicyView[];
 }
 
 export const NO_RULES: RuleLookup = {
   destinationRule: () => null,
   virtualService: () => null,
   sidecar: () => null,
+  authorizationPolicies: () => [],
 };
 
 /** The DestinationRule for any of a service's hosts (the canonical host first), or null. */
