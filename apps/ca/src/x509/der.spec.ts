@@ -40,4 +40,15 @@ describe('DER', () => {
     expect(() => verifyCsr(flipped)).toThrow(/signature|not a PKCS#10/);
     expect(() => verifyCsr(csrDerOf(buildCsr({ privateKey: key })))).toThrow(/exactly one URI SAN \(found 0\)/);
   });
+
+  it('refuses a P-384 key and a P-256 point that is not on the curve', () => {
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey;
+    expect(() => verifyCsr(csrDerOf(buildCsr({ privateKey: p384, uris: ['spiffe://cluster.local/ns/a/sa/b'] })))).toThrow(/must be ECDSA P-256, not EC secp384r1/);
+    const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const der = Buffer.from(csrDerOf(buildCsr({ privateKey: key.privateKey, uris: ['spiffe://cluster.local/ns/a/sa/b'] })));
+    const spki = key.publicKey.export({ format: 'der', type: 'spki' });
+    const at = der.indexOf(spki) + spki.length - 1;
+    der[at] = (der[at] as number) ^ 0x01;
+    expect(() => verifyCsr(der)).toThrow(expect.objectContaining({ code: 'WEFT_ERR_CA_CSR_KEY' }));
+  });
 });
