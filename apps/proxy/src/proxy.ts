@@ -97,7 +97,7 @@ export class Proxy implements AdminTarget {
    */
   async apply(snapshot: ConfigSnapshot): Promise<void> {
     if (this.draining) throw new Error('the proxy is draining: no new configuration is applied');
-    checkTls(snapshot, this.identity);
+    checkTls(snapshot);
     const previous = this.snapshot;
     if (previous !== null && sameListenerObjects(previous.listeners, snapshot.listeners)) return this.applyClusters(snapshot);
     const stages = this.compile(snapshot);
@@ -319,14 +319,12 @@ function sameListenerObjects(a: readonly ListenerModel[], b: readonly ListenerMo
   return a.length === b.length && a.every((l, i) => l === b[i]);
 }
 
-/** mTLS listeners and clusters need the workload identity (--ca): refuse such a config without one. */
-function checkTls(snapshot: ConfigSnapshot, identity: WorkloadIdentity | null): void {
+/**
+ * TLS is terminated by HTTP listeners only. Without a workload identity (no --ca) TLS configs are
+ * still accepted: PERMISSIVE listeners serve their plaintext chain, STRICT ones and mTLS clusters
+ * refuse every connection (as a sidecar whose SDS secrets never arrive).
+ */
+function checkTls(snapshot: ConfigSnapshot): void {
   const tcpTls = snapshot.listeners.find((l) => l.tls !== null && l.tcp !== null);
   if (tcpTls !== undefined) throw new Error(`listener ${tcpTls.name}: TLS on a tcp_proxy listener is not supported by weft-proxy`);
-  if (identity !== null) return;
-  const tlsListener = snapshot.listeners.find((l) => l.tls !== null);
-  if (tlsListener !== undefined) throw new Error(`listener ${tlsListener.name}: mTLS needs the workload identity (start the proxy with --ca and --token-file)`);
-  for (const c of snapshot.clusters.values()) {
-    if (c.tls !== null) throw new Error(`cluster ${c.name}: mTLS needs the workload identity (start the proxy with --ca and --token-file)`);
-  }
 }

@@ -79,11 +79,20 @@ interface Running {
   port(listener: string): number;
 }
 
-async function start(yaml: string, material: IdentityMaterial): Promise<Running> {
+async function start(yaml: string, material: IdentityMaterial | null): Promise<Running> {
   const identity = new WorkloadIdentity();
-  identity.update(material);
+  if (material !== null) identity.update(material);
   const parse = (text: string) => loadBootstrap(text, 'tls-test.yaml').snapshot;
-  const proxy = new Proxy({ logger: silent, parseConfig: parse, accessLog: 'off', workload: 'test', namespace: 'default', drainTimeoutMs: 1000, adminPort: 0, identity });
+  const proxy = new Proxy({
+    logger: silent,
+    parseConfig: parse,
+    accessLog: 'off',
+    workload: 'test',
+    namespace: 'default',
+    drainTimeoutMs: 1000,
+    adminPort: 0,
+    identity: material === null ? null : identity,
+  });
   await proxy.apply(parse(yaml));
   return { proxy, identity, port: (l) => proxy.ports.get(l) as number };
 }
@@ -201,6 +210,25 @@ describe('mTLS between proxies', () => {
     expect(fresh.ok).toBe(true);
     expect(fresh.serial).not.toBe(before.serial);
     expect(await get(caller.port('outbound'), '/after-rotation', { host: 'strict' })).toMatchObject({ status: 200 });
+  });
+});
+
+describe('mTLS config on a proxy without a workload identity (no --ca)', () => {
+  it('PERMISSIVE serves plaintext; an mTLS cluster answers 503 UF (no certificate), never plaintext', async () => {
+    const app = await startUpstream('app');
+    const server = await start(bootstrap(inboundListener('PERMISSIVE'), cluster('app', [app.port])), null);
+    const vhost = `\n            - name: all\n              domains: ['*']\n              routes: [{ match: { prefix: / }, route: { cluster: mtls } }]`;
+    const caller = await start(bootstrap(httpListener('outbound', vhost), cluster('mtls', [server.port('inbound')], upstreamTls(REVIEWS))), null);
+    try {
+      expect(await get(server.port('inbound'), '/')).toMatchObject({ status: 200, body: 'app' });
+      const res = await get(caller.port('outbound'), '/');
+      expect(res.status).toBe(503);
+      expect(res.headers['x-weft-error']).toMatch(/WEFT_ERR_PROXY_CONNECT_FAILURE: .*no workload identity/);
+      expect(caller.proxy.ready).toBe(true);
+    } finally {
+      await Promise.all([server.proxy.close(), caller.proxy.close()]);
+      await app.close();
+    }
   });
 });
 
