@@ -1,6 +1,7 @@
 import type { ConnectionPool, EffectiveTrafficPolicy, LoadBalancer, OutlierDetection } from '@weft/api';
 import type { MeshPort } from '../model/mesh-service';
 import type { GeneratorScope } from './generator-scope';
+import { upstreamTlsSocket, type UpstreamTlsView } from './tls.generator';
 import { adsConfigSource, duration, HTTP_PROTOCOL_OPTIONS_KEY, TYPE_PREFIX } from './xds-values';
 
 /** One outbound cluster: a service port, optionally a subset, with its merged traffic policy. */
@@ -10,6 +11,8 @@ export interface ClusterView {
   /** resolveTrafficPolicy(rule, subset, port), or the defaults without a DestinationRule. */
   readonly policy: EffectiveTrafficPolicy;
   readonly scope: GeneratorScope;
+  /** mTLS to a meshed destination (DestinationRule ISTIO_MUTUAL or auto mTLS); null: plaintext. */
+  readonly tls?: UpstreamTlsView | null;
 }
 
 const INBOUND_CONNECT_TIMEOUT_MS = 10_000;
@@ -32,6 +35,7 @@ export function generateCluster(view: ClusterView): Record<string, unknown> {
     circuit_breakers: { thresholds: [thresholds(pool)] },
   };
   if (view.policy.outlierDetection !== null) cluster.outlier_detection = outlierDetection(view.policy.outlierDetection);
+  if (view.tls !== undefined && view.tls !== null) cluster.transport_socket = upstreamTlsSocket(view.tls);
   if (view.scope === 'sidecar' && view.port.protocol !== 'tcp') {
     cluster.typed_extension_protocol_options = { [HTTP_PROTOCOL_OPTIONS_KEY]: httpProtocolOptions(view.port, pool) };
   }

@@ -80,7 +80,8 @@ const REVIEWS = 'reviews.default.svc.cluster.local';
 describe('resources generated for a sidecar, as decoded from the wire', () => {
   it.each<[TypeUrl, string, string[]]>([
     [TYPE_URL.listener, 'outbound', ['address', 'filter_chains', 'name', 'traffic_direction']],
-    [TYPE_URL.listener, 'inbound', ['address', 'filter_chains', 'name', 'traffic_direction']],
+    // PERMISSIVE (Istio's default without a PeerAuthentication): the TLS inspector, a tls and a raw_buffer chain.
+    [TYPE_URL.listener, 'inbound', ['address', 'filter_chains', 'listener_filters', 'name', 'traffic_direction']],
     [TYPE_URL.routeConfiguration, 'outbound', ['name', 'vhds']],
     [TYPE_URL.cluster, 'inbound|9080||', ['circuit_breakers', 'connect_timeout', 'lb_policy', 'load_assignment', 'name', 'type']],
     [TYPE_URL.cluster, `outbound|9080||${REVIEWS}`, ['circuit_breakers', 'connect_timeout', 'eds_cluster_config', 'lb_policy', 'name', 'outlier_detection', 'ring_hash_lb_config', 'type', 'typed_extension_protocol_options']],

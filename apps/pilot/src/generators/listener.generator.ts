@@ -1,4 +1,5 @@
 import { inboundClusterName, INBOUND, OUTBOUND } from '../model/resource-names';
+import { inboundChains, type InboundMtlsMode } from './tls.generator';
 import { adsConfigSource, duration, faultFilter, HCM_FILTER_NAME, HCM_TYPE, routerFilter, socketAddress } from './xds-values';
 
 const LOOPBACK = '127.0.0.1';
@@ -20,9 +21,10 @@ export function generateOutboundListener(outboundPort: number): Record<string, u
 
 /**
  * The sidecar's `inbound` listener (127.0.0.1:<inboundPort>): every request to the local app through
- * cluster `inbound|<appPort>||`, no route timeout (as Istio's inbound routes).
+ * cluster `inbound|<appPort>||`, no route timeout (as Istio's inbound routes). The PeerAuthentication
+ * mode of the app port picks the filter chains (see tls.generator.ts).
  */
-export function generateInboundListener(inboundPort: number, appPort: number): Record<string, unknown> {
+export function generateInboundListener(inboundPort: number, appPort: number, mtls: InboundMtlsMode = 'DISABLE'): Record<string, unknown> {
   const route = { match: { prefix: '/' }, route: { cluster: inboundClusterName(appPort), timeout: duration(0) } };
   const hcm = {
     '@type': HCM_TYPE,
@@ -31,7 +33,7 @@ export function generateInboundListener(inboundPort: number, appPort: number): R
     route_config: { name: INBOUND, virtual_hosts: [{ name: INBOUND, domains: ['*'], routes: [route] }] },
     http_filters: [routerFilter()],
   };
-  return listener(INBOUND, inboundPort, 'INBOUND', hcm);
+  return listener(INBOUND, inboundPort, 'INBOUND', hcm, mtls);
 }
 
 /** A proxyless gRPC client's listener `<host>:<port>`: an API listener whose routes come over RDS of the same name. */
@@ -40,11 +42,11 @@ export function generateApiListener(name: string): Record<string, unknown> {
   return { name, api_listener: { api_listener: hcm } };
 }
 
-function listener(name: string, port: number, direction: string, hcm: Record<string, unknown>): Record<string, unknown> {
+function listener(name: string, port: number, direction: string, hcm: Record<string, unknown>, mtls: InboundMtlsMode = 'DISABLE'): Record<string, unknown> {
   return {
     name,
     address: socketAddress(LOOPBACK, port),
     traffic_direction: direction,
-    filter_chains: [{ filters: [{ name: HCM_FILTER_NAME, typed_config: hcm }] }],
+    ...inboundChains(mtls, [{ name: HCM_FILTER_NAME, typed_config: hcm }]),
   };
 }

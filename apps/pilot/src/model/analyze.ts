@@ -92,7 +92,9 @@ function checkDestinationRule(doc: RuleDocumentOf<'DestinationRule'>, services: 
     }
   }
   const tls = spec.trafficPolicy?.tls ?? null;
-  if (tls !== null && tls.mode !== 'DISABLE') report('Warning', 'WEFT0107', doc, `tls mode ${tls.mode} is not supported yet: traffic goes in plaintext`);
+  if (tls !== null && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL')) {
+    report('Error', 'WEFT0107', doc, `tls mode ${tls.mode} (certificates from files on the client) is not supported: use ISTIO_MUTUAL (the mesh identity) or DISABLE; traffic goes in plaintext`);
+  }
 }
 
 function checkServiceEntry(doc: RuleDocumentOf<'ServiceEntry'>, report: Report): void {

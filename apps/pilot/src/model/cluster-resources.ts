@@ -2,6 +2,7 @@ import { TYPE_URL, type EncodedResource } from '@weft/xds';
 import { generateCluster, generateInboundCluster } from '../generators/cluster.generator';
 import { generateEndpoints } from '../generators/endpoint.generator';
 import { scopeOfKind } from '../generators/generator-scope';
+import { clusterTls } from './mesh-identity';
 import type { MeshPort, MeshService } from './mesh-service';
 import type { ResourceCache } from './resource-cache';
 import { parseInboundClusterName, parseOutboundClusterName } from './resource-names';
@@ -41,7 +42,9 @@ export class ClusterResources {
       const t = this.target(name);
       if (t === null) return null;
       const policy = destinationRuleOf(this.rules(), t.service)?.clusterPolicy(t.port.number, t.subset) ?? DEFAULT_POLICY;
-      return generateCluster({ name, port: t.port, policy, scope });
+      // Proxyless gRPC clients get no transport socket (their xDS security needs certificate providers).
+      const tls = scope === 'sidecar' ? clusterTls(t.service, t.port.number, t.subset, t.labels, policy.tls) : null;
+      return generateCluster({ name, port: t.port, policy, scope, tls });
     });
   }
 

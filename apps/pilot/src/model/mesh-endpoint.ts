@@ -19,12 +19,16 @@ export class MeshEndpoint {
     /** `region/zone/subzone` or null. */
     readonly locality: string | null,
     readonly status: EndpointStatus,
+    /** The workload's service account (its SPIFFE identity); null: the service's name. */
+    readonly serviceAccount: string | null = null,
   ) {
     this.ipLiteral = isIP(address) !== 0;
   }
 
+  /** The service account: instance metadata `serviceAccount`, else the label of that name. */
   static fromInstance(i: Instance): MeshEndpoint {
-    return new MeshEndpoint(i.address, i.ports, i.labels, i.weight, i.locality ?? null, i.status);
+    const sa = i.metadata['serviceAccount'] ?? i.labels['serviceAccount'] ?? null;
+    return new MeshEndpoint(i.address, i.ports, i.labels, i.weight, i.locality ?? null, i.status, sa === '' ? null : sa);
   }
 
   /** The port serving `portName` (a service port), falling back to the service port's number. */
@@ -44,6 +48,7 @@ export class MeshEndpoint {
       this.weight === other.weight &&
       this.locality === other.locality &&
       this.status === other.status &&
+      this.serviceAccount === other.serviceAccount &&
       sameRecord(this.ports, other.ports) &&
       sameRecord(this.labels, other.labels)
     );

@@ -6,6 +6,7 @@ import { ClusterResources } from './cluster-resources';
 import { hostMatches } from './host-names';
 import { addClusterNames, addEndpointNames, addHostRouteNames, addRouteNames, addServiceNames } from './impact';
 import { MeshProvider } from './mesh-provider';
+import { sameDestinationIdentity } from './mesh-identity';
 import { MeshService, registryKey } from './mesh-service';
 import { INBOUND } from './resource-names';
 import { RequestedNames } from './requested-names';
@@ -145,6 +146,8 @@ export class MeshModel {
       if (prev.sameEndpoints(next)) return;
       this.services.set(next);
       addEndpointNames(change, next, this.rules);
+      // Auto mTLS and the accepted SPIFFE IDs follow the endpoints' tlsMode labels and service accounts.
+      if (!sameDestinationIdentity(prev, next)) addClusterNames(change, next, this.rules);
       return;
     }
     this.services.set(next);

@@ -89,8 +89,11 @@ export class MeshProvider implements ResourceProvider {
     }
     if (name !== INBOUND || node.appPort === null) return null;
     const appPort = node.appPort;
+    const mtls = this.rules().inboundMtlsMode(node.namespace, node.labels, appPort);
     const authz = this.rules().authorizationPolicies(node.namespace, node.labels);
-    const scope = `${node.inboundPort}|${appPort}|${authz.map((p) => p.key).join(',')}`;
-    return this.cache.get(TYPE_URL.listener, name, scope, () => withHttpFilters(generateInboundListener(node.inboundPort, appPort), generateRbacFilters(authz)));
+    const scope = `${node.inboundPort}|${appPort}|${mtls}|${authz.map((p) => p.key).join(',')}`;
+    return this.cache.get(TYPE_URL.listener, name, scope, () =>
+      withHttpFilters(generateInboundListener(node.inboundPort, appPort, mtls), generateRbacFilters(authz)),
+    );
   }
 }

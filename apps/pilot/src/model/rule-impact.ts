@@ -45,6 +45,7 @@ function touch(impact: RuleImpact, doc: RuleDocument, prev: RuleIndex, next: Rul
     case 'Sidecar':
       impact.wildcard = true;
       return;
+    case 'PeerAuthentication':
     case 'AuthorizationPolicy':
       impact.inboundListeners = true;
       return;

@@ -2,6 +2,8 @@ import { resolveTrafficPolicy, ruleKey, type DestinationRule, type EffectiveTraf
 import { AuthzIndex, type AuthzPolicyView } from './authz-policies';
 import { HostIndex } from './host-index';
 import { qualifyHost } from './host-names';
+import { PeerAuthenticationIndex } from './peer-authentication';
+import type { InboundMtlsMode } from '../generators/tls.generator';
 import type { DestinationRuleView, RuleLookup, SidecarView, VirtualServiceView } from './rule-views';
 
 /** Istio's root namespace: a Sidecar there without a selector is the mesh-wide default. */
@@ -41,6 +43,7 @@ export class RuleIndex implements RuleLookup {
   readonly destinationRules = new HostIndex<DestinationRuleEntry>();
   private readonly sidecars = new Map<string, SidecarEntry[]>();
   private readonly authz = new AuthzIndex();
+  readonly peerAuthentications = new PeerAuthenticationIndex();
   /** Destination host → hosts of the VirtualServices routing or mirroring to it. */
   private readonly routedFrom = new Map<string, Set<string>>();
 
@@ -52,6 +55,7 @@ export class RuleIndex implements RuleLookup {
       else if (doc.kind === 'DestinationRule') this.addDestinationRule(doc);
       else if (doc.kind === 'Sidecar') this.addSidecar(doc);
       else if (doc.kind === 'AuthorizationPolicy') this.authz.add(doc);
+      else if (doc.kind === 'PeerAuthentication') this.peerAuthentications.add(doc);
     }
   }
 
@@ -67,6 +71,10 @@ export class RuleIndex implements RuleLookup {
     const own = this.sidecars.get(namespace) ?? [];
     const selected = own.find((s) => s.selector !== null && Object.entries(s.selector).every(([k, v]) => labels[k] === v));
     return selected ?? own.find((s) => s.selector === null) ?? this.sidecars.get(ROOT_NAMESPACE)?.find((s) => s.selector === null) ?? null;
+  }
+
+  inboundMtlsMode(namespace: string, labels: Readonly<Record<string, string>>, port: number): InboundMtlsMode {
+    return this.peerAuthentications.mode(namespace, labels, port);
   }
 
   authorizationPolicies(namespace: string, labels: Readonly<Record<string, string>>): readonly AuthzPolicyView[] {

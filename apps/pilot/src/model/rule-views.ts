@@ -1,4 +1,5 @@
 import { defaultConnectionPool, defaultLoadBalancer, type EffectiveTrafficPolicy, type HttpRoute, type SidecarEgress } from '@weft/api';
+import type { InboundMtlsMode } from '../generators/tls.generator';
 import type { AuthzPolicyView } from './authz-policies';
 import type { MeshService } from './mesh-service';
 
@@ -37,6 +38,8 @@ export interface RuleLookup {
   sidecar(namespace: string, labels: Readonly<Record<string, string>>): SidecarView | null;
   /** The AuthorizationPolicies that apply to a workload (root namespace and its own; selector matches), by key. */
   authorizationPolicies(namespace: string, labels: Readonly<Record<string, string>>): readonly AuthzPolicyView[];
+  /** The PeerAuthentication mode of a workload's port (PERMISSIVE when no policy sets one). */
+  inboundMtlsMode(namespace: string, labels: Readonly<Record<string, string>>, port: number): InboundMtlsMode;
 }
 
 export const NO_RULES: RuleLookup = {
@@ -44,6 +47,7 @@ export const NO_RULES: RuleLookup = {
   virtualService: () => null,
   sidecar: () => null,
   authorizationPolicies: () => [],
+  inboundMtlsMode: () => 'PERMISSIVE',
 };
 
 /** The DestinationRule for any of a service's hosts (the canonical host first), or null. */

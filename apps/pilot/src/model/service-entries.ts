@@ -45,7 +45,7 @@ function endpointsOf(se: ServiceEntry, namespace: string, workloads: readonly Wo
 
 function endpointOf(w: WorkloadEntry, targetPorts: Readonly<Record<string, number>>): MeshEndpoint {
   const ports = Object.keys(targetPorts).length === 0 ? w.ports : { ...targetPorts, ...w.ports };
-  return new MeshEndpoint(w.address, ports, w.labels, w.weight, w.locality, 'healthy');
+  return new MeshEndpoint(w.address, ports, w.labels, w.weight, w.locality, 'healthy', w.serviceAccount);
 }
 
 function meshPort(p: ServiceEntry['ports'][number]): MeshPort {

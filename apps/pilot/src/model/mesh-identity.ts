@@ -1,0 +1,56 @@
+import type { ClientTls } from '@weft/api';
+import { outboundSni, spiffeId, TLS_MODE_LABEL, type UpstreamTlsView } from '../generators/tls.generator';
+import type { MeshEndpoint } from './mesh-endpoint';
+import type { MeshService } from './mesh-service';
+
+/**
+ * Whether an outbound cluster originates mTLS, and to which identities (Istio's auto mTLS): a
+ * DestinationRule `tls.mode` ISTIO_MUTUAL always, DISABLE never; without DestinationRule TLS, when
+ * every endpoint of the cluster is meshed (label `security.istio.io/tlsMode: istio`). SIMPLE and
+ * MUTUAL (files on the client) are not supported: plaintext, analyze reports it.
+ */
+export function clusterTls(
+  service: MeshService,
+  port: number,
+  subset: string,
+  subsetLabels: Readonly<Record<string, string>> | null,
+  tls: ClientTls | null,
+): UpstreamTlsView | null {
+  const endpoints = subsetLabels === null ? service.endpoints : service.endpoints.filter((e) => e.hasLabels(subsetLabels));
+  if (tls !== null && tls.mode !== 'ISTIO_MUTUAL') return null;
+  if (tls === null && !allMeshed(endpoints)) return null;
+  const sans = tls !== null && tls.subjectAltNames.length > 0 ? tls.subjectAltNames : identities(service, endpoints);
+  return { sni: tls?.sni ?? outboundSni(port, subset, service.fqdn), subjectAltNames: sans };
+}
+
+/** The SPIFFE IDs of the endpoints' service accounts (the service's name when an endpoint has none), sorted. */
+function identities(service: MeshService, endpoints: readonly MeshEndpoint[]): string[] {
+  const out = new Set<string>();
+  for (const e of endpoints) out.add(spiffeId(service.namespace, e.serviceAccount ?? service.name));
+  if (out.size === 0) out.add(spiffeId(service.namespace, service.name));
+  return [...out].sort();
+}
+
+function allMeshed(endpoints: readonly MeshEndpoint[]): boolean {
+  return endpoints.length > 0 && endpoints.every((e) => e.labels[TLS_MODE_LABEL] === 'istio');
+}
+
+/**
+ * Whether two versions of a service agree on what their clusters' TLS depends on: the distinct
+ * (labels, service account) profiles of the endpoints. No endpoints and only unmeshed ones agree
+ * (plaintext either way), so instances coming and going do not touch clusters.
+ */
+export function sameDestinationIdentity(a: MeshService, b: MeshService): boolean {
+  const pa = profiles(a);
+  const pb = profiles(b);
+  if (pa.size === 0 || pb.size === 0) return !anyMeshed(a.endpoints) && !anyMeshed(b.endpoints);
+  return pa.size === pb.size && [...pa].every((p) => pb.has(p));
+}
+
+function profiles(s: MeshService): Set<string> {
+  return new Set(s.endpoints.map((e) => `${e.serviceAccount ?? ''}|${JSON.stringify(e.labels)}`));
+}
+
+function anyMeshed(endpoints: readonly MeshEndpoint[]): boolean {
+  return endpoints.some((e) => e.labels[TLS_MODE_LABEL] === 'istio');
+}
