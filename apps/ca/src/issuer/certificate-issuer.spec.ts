@@ -92,4 +92,17 @@ describe('CertificateIssuer', () => {
     const asB = { kind: 'renewal' as const, certChain: chain, proof: Buffer.from(proofOf(forB.csr, first.key), 'base64') };
     expect(() => issue(forB.csr, asB)).toThrow(expect.objectContaining({ code: 'WEFT_ERR_CA_IDENTITY_MISMATCH' }));
   });
+
+  it('refuses a renewal with an expired certificate or one from another CA', async () => {
+    const first = csrFor(A);
+    const chain = issue(first.csr, token(A), 60).result.certChain.join('');
+    const next = csrFor(A);
+    const proof = Buffer.from(proofOf(next.csr, first.key), 'base64');
+    const later = Date.now() + 61_000;
+    expect(() => issuer.issue({ csr: next.csr, credentials: { kind: 'renewal', certChain: chain, proof }, validitySeconds: 60, api: 'grpc' }, later)).toThrow(/current certificate expired/);
+    const other = await loadOrCreateCaMaterial(mkdtempSync(join(tmpdir(), 'weft-ca-other-')), TD);
+    const foreign = new CertificateIssuer(other, policy);
+    const foreignChain = foreign.issue({ csr: first.csr, credentials: { kind: 'token', token: signToken(other.tokenKey, A, 60).token }, validitySeconds: 60, api: 'grpc' }).result.certChain.join('');
+    expect(() => issue(next.csr, { kind: 'renewal', certChain: foreignChain, proof })).toThrow(/not issued by this CA/);
+  });
 });
