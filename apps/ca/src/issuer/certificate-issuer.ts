@@ -67,9 +67,4 @@ export class CertificateIssuer {
     const result: IssueResult = { certChain: [toPem(leaf.der), ...this.material.chainPems], serial: leaf.serial, identity: wanted.uri, notBefore: leaf.notBefore, notAfter: leaf.notAfter };
     return { result, record };
   }
-
-  /** The trust bundle: every active root, PEM. */
-  trustBundle(): readonly string[] {
-    return this.material.rootPems;
-  }
 }
