@@ -1,9 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import { CA_ERR, caError } from '../errors';
 
-/** `authorization: Bearer <WEFT_CA_ADMIN_TOKEN>` when an admin token is configured. */
-export function checkAdminBearer(expected: string | undefined, header: string | undefined): void {
-  if (expected === undefined) return;
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Who may create bootstrap tokens: with WEFT_CA_ADMIN_TOKEN set, callers presenting
+ * `authorization: Bearer <it>`; without it, only callers on the loopback interface (a token names any
+ * identity, so an open endpoint would hand out every identity of the mesh).
+ */
+export function checkAdminBearer(expected: string | undefined, header: string | undefined, remoteAddress = '127.0.0.1'): void {
+  if (expected === undefined) {
+    if (LOOPBACK.test(remoteAddress)) return;
+    throw caError(CA_ERR.ADMIN_AUTH, 'permission-denied', `tokens are created only from loopback unless WEFT_CA_ADMIN_TOKEN is set (caller ${remoteAddress})`);
+  }
   const m = /^Bearer\s+(.+)$/i.exec((header ?? '').trim());
   const presented = Buffer.from(m === null ? '' : (m[1] as string));
   const want = Buffer.from(expected);

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { createTokenRequest, type CreateTokenResponse, type IssuedCertificateList } from '@weft/api';
 import { parseOrThrow } from '@weft/shared';
 import { AuditRepository } from '../audit/audit.repository';
@@ -23,8 +24,8 @@ export class CaController {
 
   @Post('tokens')
   @HttpCode(201)
-  createToken(@Body() body: unknown, @Headers('authorization') authorization: string | undefined): CreateTokenResponse {
-    checkAdminBearer(this.config.adminToken, authorization);
+  createToken(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Req() request: FastifyRequest): CreateTokenResponse {
+    checkAdminBearer(this.config.adminToken, authorization, request.socket.remoteAddress ?? '');
     const req = parseOrThrow(createTokenRequest, body ?? {}, 'token request', 'WEFT_ERR_CA_TOKEN_REQUEST');
     return this.ca.createToken(req.namespace, req.serviceAccount, req.ttlSeconds);
   }
