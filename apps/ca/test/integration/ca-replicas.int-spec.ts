@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestInfra, type TestInfra } from '@weft/testing';
+import { createTestInfra, waitFor, type TestInfra } from '@weft/testing';
 import { csrFor } from '../../src/testing/ca-fixtures';
 import { createToken, natsIssue, startCaProcess, type CaProcess } from './ca-helpers';
 
@@ -60,6 +60,10 @@ describe('two weft-ca replicas sharing one WEFT_CA_DIR', () => {
       const t = setInterval(() => n <= stats.issued && (clearInterval(t), resolve()), 10);
     });
     await until(100);
+    const auditOf = async () =>
+      ((await (await fetch(`${(replicas[1] as CaProcess).httpUrl}/v1/certs?limit=10000`)).json()) as { certificates: { replica: string }[] }).certificates;
+    // both replicas have served (and recorded) some before one dies
+    await waitFor(async () => new Set((await auditOf()).map((c) => c.replica)).size === 2, { what: 'issuance by both replicas in the audit' });
     await (replicas[0] as CaProcess).proc.kill('SIGKILL');
     killed = true;
     await until(stats.issued + 300);
@@ -68,7 +72,11 @@ describe('two weft-ca replicas sharing one WEFT_CA_DIR', () => {
     process.stdout.write(`ca-replicas: issued ${stats.issued}, after the kill ${stats.afterKill}, failed attempts retried ${stats.retries}, failures ${stats.failed}\n`);
     expect(stats.failed).toBe(0);
     expect(stats.afterKill).toBeGreaterThanOrEqual(300);
-    const audit = (await (await fetch(`${(replicas[1] as CaProcess).httpUrl}/v1/certs?limit=10000`)).json()) as { certificates: { replica: string }[] };
-    expect(new Set(audit.certificates.map((c) => c.replica))).toEqual(new Set(['ca-1', 'ca-2']));
+    const audit = await waitFor(async () => {
+      const certs = await auditOf();
+      // the survivor issued everything after the kill; the killed one loses at most its last 100 ms
+      return certs.filter((c) => c.replica === 'ca-2').length >= stats.afterKill ? certs : undefined;
+    }, { what: 'every certificate issued after the kill in the audit' });
+    expect(new Set(audit.map((c) => c.replica))).toEqual(new Set(['ca-1', 'ca-2']));
   });
 });
