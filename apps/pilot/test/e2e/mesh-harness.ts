@@ -198,3 +198,27 @@ export async function sample(agent: Agent, outboundPort: number, host: string, n
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { byVersion, failures };
 }
+
+/** A sidecar in front of a local app (`--app-port`, inbound on `--inbound-port`, 0 = any) with workload labels; its bound ports from the ready log. */
+export async function startSidecar(
+  o: ProxyOptions & { readonly labels: Readonly<Record<string, string>> },
+): Promise<Running & { admin: string; inbound: number; outbound: number }> {
+  const labels = Object.entries(o.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const args = [
+    BIN.proxy,
+    '--xds', o.xds.join(','),
+    '--node-id', o.nodeId,
+    '--service', o.service,
+    '--namespace', o.namespace ?? 'default',
+    '--labels', labels,
+    '--admin-port', '0',
+    '--outbound-port', String(o.outboundPort),
+    '--inbound-port', String(o.inboundPort ?? 0),
+    '--xds-cache', o.cacheFile,
+    '--access-log', 'off',
+    ...(o.appPort === undefined ? [] : ['--app-port', String(o.appPort)]),
+  ];
+  const { proc, readyLog } = await startProcess({ name: `proxy ${o.nodeId}`, command: process.execPath, args, env: { WEFT_PROXY_LOG_LEVEL: 'info' }, ready: (l) => l['msg'] === 'proxy ready' });
+  const ports = readyLog['listeners'] as Record<string, number>;
+  return { proc, ready: readyLog, admin: `http://127.0.0.1:${String(readyLog['admin'])}`, inbound: Number(ports['inbound']), outbound: Number(ports['outbound']) };
+}
