@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Internal metrics of a CA replica (`weft_ca_*`), served on GET /metrics. */
 export class CaMetrics {
@@ -23,6 +23,12 @@ export class CaMetrics {
   readonly auditDropped = new Counter({
     name: 'weft_ca_audit_dropped_total',
     help: 'Issuance audit records dropped (Redis unavailable and the buffer full)',
+    registers: [this.registry],
+  });
+  readonly caExpiry = new Gauge({
+    name: 'weft_ca_certificate_expiry_timestamp_seconds',
+    help: 'notAfter of the signing intermediate and of the earliest-expiring root, Unix seconds (alert well before)',
+    labelNames: ['cert'],
     registers: [this.registry],
   });
 }

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isWeftError, type Logger } from '@weft/shared';
 import type { CreateTokenResponse } from '@weft/api';
@@ -27,6 +28,8 @@ export class CaService {
   ) {
     this.issuer = new CertificateIssuer(material, policy);
     this.roots = material.rootPems;
+    this.setTrustBundle(material.rootPems);
+    metrics.caExpiry.set({ cert: 'intermediate' }, Date.parse(material.intermediate.validTo) / 1000);
   }
 
   issue(request: IssueRequest): IssueResult {
@@ -63,6 +66,8 @@ export class CaService {
   /** Replaces the trust bundle (root-cert.pem changed and still validates). */
   setTrustBundle(roots: readonly string[]): void {
     this.roots = roots;
+    const earliest = Math.min(...roots.map((pem) => Date.parse(new X509Certificate(pem).validTo)));
+    this.metrics.caExpiry.set({ cert: 'root' }, earliest / 1000);
   }
 
   get trustDomain(): string {

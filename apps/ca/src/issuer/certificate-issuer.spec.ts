@@ -105,4 +105,12 @@ describe('CertificateIssuer', () => {
     const foreignChain = foreign.issue({ csr: first.csr, credentials: { kind: 'token', token: signToken(other.tokenKey, A, 60).token }, validitySeconds: 60, api: 'grpc' }).result.certChain.join('');
     expect(() => issue(next.csr, { kind: 'renewal', certChain: foreignChain, proof })).toThrow(/not issued by this CA/);
   });
+
+  it('never issues a leaf that outlives the intermediate', () => {
+    const interEnd = Date.parse(material.intermediate.validTo);
+    const now = interEnd - 3600_000;
+    const csr = csrFor(A).csr;
+    const { result } = issuer.issue({ csr, credentials: token(A, 600, now), validitySeconds: 86_400, api: 'nats' }, now);
+    expect(new X509Certificate(result.certChain[0] as string).validTo).toBe(material.intermediate.validTo);
+  });
 });

@@ -16,6 +16,8 @@ import type { IssuanceRecord, IssueCredentials, IssuerPolicy, IssueRequest, Issu
 export class CertificateIssuer {
   private readonly signer: LeafSigner;
   private readonly tokenPublicKey: KeyObject;
+  /** No leaf outlives its issuer: notAfter is capped here (ms). */
+  private readonly issuerNotAfter: number;
 
   constructor(
     private readonly material: CaMaterial,
@@ -23,6 +25,7 @@ export class CertificateIssuer {
   ) {
     this.signer = new LeafSigner(material.intermediate.raw, material.intermediateKey);
     this.tokenPublicKey = createPublicKey(material.tokenKey);
+    this.issuerNotAfter = Date.parse(material.intermediate.validTo);
   }
 
   /** Lifetime in seconds for a request: 0 → default; above the maximum → the maximum. */
@@ -61,7 +64,7 @@ export class CertificateIssuer {
     }
     const ttl = this.lifetimeOf(request.validitySeconds);
     const notBefore = Math.floor(now / 1000) * 1000;
-    const leaf = this.signer.sign(csr.spki, wanted.uri, notBefore, notBefore + ttl * 1000);
+    const leaf = this.signer.sign(csr.spki, wanted.uri, notBefore, Math.min(notBefore + ttl * 1000, this.issuerNotAfter));
     const via = request.credentials.kind === 'renewal' ? 'renewal' : 'token';
     const record: IssuanceRecord = { serial: leaf.serial, identity: wanted.uri, notBefore: leaf.notBefore, notAfter: leaf.notAfter, replica: this.policy.replica, via };
     const result: IssueResult = { certChain: [toPem(leaf.der), ...this.material.chainPems], serial: leaf.serial, identity: wanted.uri, notBefore: leaf.notBefore, notAfter: leaf.notAfter };

@@ -99,6 +99,7 @@ describe('weft-ca over gRPC, NATS and HTTP', () => {
     expect(metrics).toMatch(/weft_ca_certificates_issued_total\{api="grpc",outcome="issued",via="token"\} \d+/);
     expect(metrics).toMatch(/weft_ca_certificates_issued_total\{api="grpc",outcome="WEFT_ERR_CA_IDENTITY_MISMATCH",via="token"\} 1/);
     expect(metrics).toContain('weft_ca_signing_duration_seconds_bucket');
+    expect(metrics).toMatch(/weft_ca_certificate_expiry_timestamp_seconds\{cert="intermediate"\} \d+/);
     expect(ca.proc.logs.map((l) => JSON.stringify(l)).join('\n')).not.toMatch(/PRIVATE KEY|eyJhbGciOi/);
   });
 
