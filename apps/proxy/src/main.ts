@@ -6,7 +6,7 @@ import { proxyHelp, readFlags, type ProxyFlags } from './config/flags';
 import { loadBootstrap, type BootstrapResult } from './config';
 import { applyFlagOverrides } from './config/flag-overrides';
 import { Proxy } from './proxy';
-import { startIdentity } from './tls/identity-runtime';
+import { startIdentity, type RunningIdentity } from './tls/identity-runtime';
 import type { WorkloadIdentity } from './tls/workload-identity';
 import { createXdsClient, xdsAdminPort } from './xds/xds-runtime';
 
@@ -33,7 +33,7 @@ function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) =>
 }
 
 /** A static bootstrap (--config), reloaded on SIGHUP. */
-async function runStatic(flags: ProxyFlags, file: string, log: Logger, identity: WorkloadIdentity | null): Promise<Proxy> {
+async function runStatic(flags: ProxyFlags, file: string, log: Logger, svid: RunningIdentity | null): Promise<Proxy> {
   const parse = parseWith(flags, file);
   let snapshot: ConfigSnapshot;
   try {
@@ -41,9 +41,12 @@ async function runStatic(flags: ProxyFlags, file: string, log: Logger, identity:
   } catch (err) {
     fatal(log, err, 'invalid bootstrap');
   }
-  const proxy = newProxy(flags, log, parse, flags['admin-port'] ?? null, identity);
+  const proxy = newProxy(flags, log, parse, flags['admin-port'] ?? null, svid?.identity ?? null);
   await proxy.apply(snapshot).catch((err: unknown) => fatal(log, err, 'proxy failed to start'));
-  log.info({ listeners: Object.fromEntries(proxy.ports), admin: proxy.adminListeningPort, version: snapshot.version }, 'proxy ready');
+  // Ready (as /ready) once the config is applied and, with --ca, the first certificate installed.
+  void Promise.resolve(svid?.ready).then(() =>
+    log.info({ listeners: Object.fromEntries(proxy.ports), admin: proxy.adminListeningPort, version: snapshot.version }, 'proxy ready'),
+  );
   process.on('SIGHUP', () => {
     proxy.applyConfig(readFileSync(file, 'utf8')).then(
       (version) => log.info({ version }, 'config reloaded on SIGHUP'),
@@ -54,7 +57,7 @@ async function runStatic(flags: ProxyFlags, file: string, log: Logger, identity:
 }
 
 /** Config from the xDS server (--xds), served from the on-disk cache until the server answers. */
-async function runXds(flags: ProxyFlags & { xds: string }, log: Logger, identity: WorkloadIdentity | null): Promise<{ proxy: Proxy; stop: () => Promise<void> }> {
+async function runXds(flags: ProxyFlags & { xds: string }, log: Logger, svid: RunningIdentity | null): Promise<{ proxy: Proxy; stop: () => Promise<void> }> {
   let bootstrap: BootstrapResult | null = null;
   try {
     if (flags.config !== undefined) bootstrap = loadBootstrap(readFileSync(flags.config, 'utf8'), basename(flags.config), { xds: true });
@@ -64,13 +67,13 @@ async function runXds(flags: ProxyFlags & { xds: string }, log: Logger, identity
   const refuse = (): ConfigSnapshot => {
     throw new Error('the configuration comes from the xDS server (--xds): POST /config is not available');
   };
-  const proxy = newProxy(flags, log, refuse, xdsAdminPort(flags, bootstrap), identity);
+  const proxy = newProxy(flags, log, refuse, xdsAdminPort(flags, bootstrap), svid?.identity ?? null);
   await proxy.openAdmin().catch((err: unknown) => fatal(log, err, 'admin listener failed to start'));
   const client = createXdsClient({ flags, bootstrap, proxy, log });
   const fromCache = client.start();
   log.info({ admin: proxy.adminListeningPort, xds: flags.xds, protocol: flags['xds-protocol'], fromCache }, 'proxy started; waiting for xds config');
   process.on('SIGHUP', () => log.info('SIGHUP ignored: the configuration comes from the xDS server'));
-  void client.ready.then(() =>
+  void Promise.all([client.ready, svid?.ready]).then(() =>
     log.info({ listeners: Object.fromEntries(proxy.ports), admin: proxy.adminListeningPort, version: proxy.configVersion, xds: flags.xds }, 'proxy ready'),
   );
   return { proxy, stop: () => client.stop() };
@@ -94,9 +97,8 @@ async function main(argv: string[]): Promise<void> {
   const tokenFile = flags['token-file'];
   if (flags.ca !== undefined && tokenFile === undefined) fatal(log, '--ca needs --token-file (the bootstrap token for the first certificate)', 'invalid flags', 2);
   const svid = flags.ca !== undefined && tokenFile !== undefined ? startIdentity({ ...flags, ca: flags.ca, 'token-file': tokenFile }, log) : null;
-  const identity = svid?.identity ?? null;
   const running =
-    xds !== undefined ? await runXds({ ...flags, xds }, log, identity) : { proxy: await runStatic(flags, flags.config as string, log, identity), stop: async () => undefined };
+    xds !== undefined ? await runXds({ ...flags, xds }, log, svid) : { proxy: await runStatic(flags, flags.config as string, log, svid), stop: async () => undefined };
   const stop = (signal: string): void => {
     log.info({ signal }, 'draining');
     svid?.manager.stop();

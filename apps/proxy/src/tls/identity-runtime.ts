@@ -8,6 +8,8 @@ import { WorkloadIdentity } from './workload-identity';
 export interface RunningIdentity {
   readonly identity: WorkloadIdentity;
   readonly manager: SvidManager;
+  /** Resolves with the first certificate. */
+  readonly ready: Promise<void>;
 }
 
 /** --ca: the workload identity, its first certificate requested in the background (/ready waits for it). */
@@ -24,6 +26,5 @@ export function startIdentity(flags: ProxyFlags & { ca: string; 'token-file': st
     renewAt: 0.5,
     log: log.child({ component: 'svid-manager' }),
   });
-  void manager.start();
-  return { identity, manager };
+  return { identity, manager, ready: manager.start() };
 }
