@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { startProcess, type TestInfra } from '@weft/testing';
+import type { Running } from './mesh-harness';
+
+/** The CA and CA-backed sidecars for the mTLS end-to-end test (real processes, built bins). */
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const CA_BIN = join(ROOT, 'apps/ca/bin/weft-ca.js');
+const PROXY_BIN = join(ROOT, 'apps/proxy/bin/weft-proxy.js');
+
+export interface CaProcess extends Running {
+  readonly grpc: string;
+  readonly http: string;
+}
+
+/** A weft-ca replica over the suite's NATS/Redis prefixes, key material created in `dir`. */
+export async function startCa(infra: TestInfra, dir: string): Promise<CaProcess> {
+  const { proc, readyLog } = await startProcess({
+    name: 'ca',
+    command: process.execPath,
+    args: [CA_BIN],
+    env: {
+      NATS_URL: infra.natsUrl,
+      REDIS_URL: infra.redisUrl,
+      WEFT_REDIS_PREFIX: infra.redisPrefix,
+      WEFT_SUBJECT_PREFIX: infra.subjectPrefix,
+      WEFT_CA_DIR: dir,
+      WEFT_CA_GRPC_PORT: '0',
+      WEFT_CA_HTTP_PORT: '0',
+      WEFT_LOG_LEVEL: 'info',
+    },
+    ready: (l) => l['msg'] === 'ca ready',
+  });
+  return { proc, ready: readyLog, grpc: `127.0.0.1:${String(readyLog['grpcPort'])}`, http: `http://127.0.0.1:${String(readyLog['httpPort'])}` };
+}
+
+/** A bootstrap token for one identity (POST /v1/tokens), written to a file for --token-file. */
+export async function tokenFile(ca: CaProcess, dir: string, namespace: string, serviceAccount: string): Promise<string> {
+  const res = await fetch(`${ca.http}/v1/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ namespace, serviceAccount }) });
+  if (res.status >= 300) throw new Error(`POST /v1/tokens: ${res.status} ${await res.text()}`);
+  const file = join(dir, `${namespace}.${serviceAccount}.token`);
+  writeFileSync(file, ((await res.json()) as { token: string }).token, { mode: 0o600 });
+  return file;
+}
+
+/**
+ * A port free right now. The sidecars' listener ports come from pilot (node metadata), and port 0
+ * there means Istio's defaults (15001/15006), which concurrent suites on one machine would share.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface MeshedSidecarOptions {
+  readonly xds: string;
+  readonly ca: string;
+  readonly tokenFile: string;
+  readonly service: string;
+  readonly nodeId: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly cacheFile: string;
+  readonly appPort?: number;
+  /** Requested certificate lifetime (short in tests: renewal at half of it). */
+  readonly certLifetimeS?: number;
+}
+
+/** weft-proxy with --ca: ready (its log line) once it holds a certificate and a warm config. */
+export async function startMeshedSidecar(o: MeshedSidecarOptions): Promise<Running & { admin: string; inbound: number; outbound: number }> {
+  const labels = Object.entries(o.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const args = [
+    PROXY_BIN,
+    ...['--xds', o.xds, '--node-id', o.nodeId, '--service', o.service, '--namespace', 'default', '--labels', labels],
+    ...['--ca', o.ca, '--token-file', o.tokenFile, '--cert-lifetime-s', String(o.certLifetimeS ?? 0)],
+    ...['--admin-port', '0', '--outbound-port', String(await freePort()), '--inbound-port', String(await freePort())],
+    ...['--xds-cache', o.cacheFile, '--access-log', 'off'],
+    ...(o.appPort === undefined ? [] : ['--app-port', String(o.appPort)]),
+  ];
+  const { proc, readyLog } = await startProcess({ name: `proxy ${o.nodeId}`, command: process.execPath, args, env: { WEFT_PROXY_LOG_LEVEL: 'info' }, ready: (l) => l['msg'] === 'proxy ready' });
+  const ports = readyLog['listeners'] as Record<string, number>;
+  return { proc, ready: readyLog, admin: `http://127.0.0.1:${String(readyLog['admin'])}`, inbound: Number(ports['inbound'] ?? 0), outbound: Number(ports['outbound']) };
+}

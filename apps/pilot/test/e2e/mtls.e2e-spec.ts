@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { createTestInfra, waitFor, type TestInfra } from '@weft/testing';
+import { callThrough, startPilot, startRegistry, VersionApp, weftctl, type PilotProcess, type Running } from './mesh-harness';
+import { startCa, startMeshedSidecar, tokenFile, type CaProcess } from './mtls-harness';
+
+/**
+ * mTLS end to end, every component a real process: weft-ca issues each sidecar its SVID from a
+ * bootstrap token (and renews it by proof of possession); pilot gives the sidecars auto mTLS (the
+ * reviews instance is labelled tlsMode=istio) and translates PeerAuthentication applied with weftctl
+ * into the reviews sidecar's inbound listener: PERMISSIVE by default, then STRICT, then back.
+ */
+const HOST = 'reviews:9080';
+const NS = 'default';
+const PRODUCTPAGE = 'cluster.local/ns/default/sa/productpage';
+
+function peerAuthentication(mode: string): string {
+  return `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: ${NS}}\nspec: {mtls: {mode: ${mode}}}\n`;
+}
+
+async function rest(base: string, method: string, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * A plaintext client straight to the reviews sidecar's inbound port, on a new connection each time (a
+ * mode change applies to new connections): the status, or 0 when the connection is refused.
+ */
+async function plaintext(port: number): Promise<number> {
+  const fresh = new Agent({ pipelining: 0 });
+  try {
+    const res = await request(`http://127.0.0.1:${port}/`, { dispatcher: fresh, headers: { host: HOST } });
+    await res.body.text();
+    return res.statusCode;
+  } catch {
+    return 0;
+  } finally {
+    await fresh.destroy();
+  }
+}
+
+describe('mTLS between CA-backed sidecars configured by pilot (end to end)', () => {
+  let infra: TestInfra;
+  let dir: string;
+  let ca: CaProcess;
+  let registry: Running & { base: string };
+  let pilot: PilotProcess;
+  let app: VersionApp;
+  let reviews: Running & { admin: string; inbound: number };
+  let productpage: Running & { outbound: number; admin: string };
+  const agent = new Agent({ keepAliveTimeout: 1, connections: 16 });
+
+  beforeAll(async () => {
+    infra = await createTestInfra('mtls-e2e');
+    dir = mkdtempSync(join(tmpdir(), 'weft-mtls-e2e-'));
+    ca = await startCa(infra, join(dir, 'ca'));
+    registry = await startRegistry(infra);
+    pilot = await startPilot(infra, 'pilot-1');
+    app = await new VersionApp('reviews', 'v1').start();
+    reviews = await startMeshedSidecar({
+      xds: pilot.xds,
+      ca: ca.grpc,
+      tokenFile: await tokenFile(ca, dir, NS, 'reviews'),
+      service: 'reviews',
+      nodeId: 'sidecar~127.0.0.1~reviews-v1.default',
+      labels: { app: 'reviews', version: 'v1' },
+      cacheFile: join(dir, 'reviews.xds.json'),
+      appPort: app.port,
+      certLifetimeS: 4,
+    });
+    productpage = await startMeshedSidecar({
+      xds: pilot.xds,
+      ca: ca.grpc,
+      tokenFile: await tokenFile(ca, dir, NS, 'productpage'),
+      service: 'productpage',
+      nodeId: 'sidecar~127.0.0.1~productpage.default',
+      labels: { app: 'productpage' },
+      cacheFile: join(dir, 'productpage.xds.json'),
+    });
+    // The reviews endpoint is its sidecar's inbound port, labelled as meshed (auto mTLS).
+    await rest(registry.base, 'PUT', `/v1/namespaces/${NS}/services/reviews`, { namespace: NS, name: 'reviews', ports: [{ name: 'http', number: 9080, protocol: 'http' }] });
+    await rest(registry.base, 'POST', `/v1/namespaces/${NS}/services/reviews/instances`, {
+      id: 'reviews-v1',
+      address: '127.0.0.1',
+      ports: { http: reviews.inbound },
+      labels: { app: 'reviews', version: 'v1', 'security.istio.io/tlsMode': 'istio' },
+      ttlSeconds: null,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent.close();
+    for (const p of [productpage, reviews, pilot, registry, ca]) await p?.proc.kill('SIGTERM');
+    await app?.close();
+    await infra?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('auto mTLS by default (PERMISSIVE): the call is mutual TLS with both principals; plaintext is still served', async () => {
+    await waitFor(async () => (await callThrough(agent, productpage.outbound, HOST)).status === 200, { timeoutMs: 15_000, what: 'reviews through productpage' });
+    const metrics = await (await fetch(`${reviews.admin}/stats/prometheus`)).text();
+    expect(metrics).toMatch(new RegExp(`istio_requests_total\\{[^}]*connection_security_policy="mutual_tls"[^}]*source_principal="${PRODUCTPAGE}"[^}]*destination_principal="cluster.local/ns/default/sa/reviews"[^}]*\\} [1-9]`));
+    expect(await plaintext(reviews.inbound)).toBe(200);
+  });
+
+  it('STRICT applied with weftctl refuses plaintext; mTLS keeps working; back to PERMISSIVE serves plaintext again', async () => {
+    const applied = await weftctl(pilot.http, ['apply', '-f', '-'], peerAuthentication('STRICT'));
+    expect(applied.code).toBe(0);
+    await waitFor(async () => (await plaintext(reviews.inbound)) === 0, { timeoutMs: 10_000, what: 'plaintext refused under STRICT' });
+    expect((await callThrough(agent, productpage.outbound, HOST)).status).toBe(200);
+    expect((await weftctl(pilot.http, ['apply', '-f', '-'], peerAuthentication('PERMISSIVE'))).code).toBe(0);
+    await waitFor(async () => (await plaintext(reviews.inbound)) === 200, { timeoutMs: 10_000, what: 'plaintext served under PERMISSIVE' });
+  });
+
+  it('certificates rotate at half life under load with no failed request', async () => {
+    const renewalsBefore = reviews.proc.logs.filter((l) => l['msg'] === 'workload certificate installed' && l['renewal'] === true).length;
+    const outcomes: number[] = [];
+    const until = Date.now() + 5_000;
+    const worker = async (): Promise<void> => {
+      while (Date.now() < until) outcomes.push((await callThrough(agent, productpage.outbound, HOST)).status);
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    const renewals = reviews.proc.logs.filter((l) => l['msg'] === 'workload certificate installed' && l['renewal'] === true).length - renewalsBefore;
+    expect(renewals).toBeGreaterThanOrEqual(1);
+    expect(outcomes.length).toBeGreaterThan(100);
+    expect(outcomes.filter((s) => s !== 200)).toEqual([]);
+  });
+
+  it('a server presenting another identity than the DestinationRule expects is refused by the calling proxy', async () => {
+    const dr = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews, namespace: ${NS}}\nspec:\n  host: reviews\n  trafficPolicy: {tls: {mode: ISTIO_MUTUAL, subjectAltNames: ["spiffe://cluster.local/ns/default/sa/ratings"]}}\n`;
+    expect((await weftctl(pilot.http, ['apply', '-f', '-'], dr)).code).toBe(0);
+    let last: { status: number; error: string } = { status: 0, error: '' };
+    await waitFor(
+      async () => {
+        const res = await request(`http://127.0.0.1:${productpage.outbound}/`, { dispatcher: agent, headers: { host: HOST } });
+        await res.body.text();
+        last = { status: res.statusCode, error: String(res.headers['x-weft-error'] ?? '') };
+        return last.status === 503;
+      },
+      { timeoutMs: 10_000, what: 'identity mismatch refused' },
+    );
+    expect(last.error).toMatch(/expected cluster\.local\/ns\/default\/sa\/ratings, presented cluster\.local\/ns\/default\/sa\/reviews/);
+  });
+});
