@@ -52,6 +52,8 @@ describe('weftctl against a running weft-ca', () => {
     }, { what: 'weftctl certs to list the certificate' });
     expect(certs.out).toMatch(/^SERIAL\s+IDENTITY\s+EXPIRES\s+REPLICA/);
     expect(certs.out).toContain('ctl-1');
+    expect((await weftctl(['certs', '-n', 'default', '-o', 'json'])).out).toContain('"identity": "spiffe://cluster.local/ns/default/sa/reviews"');
+    expect(await weftctl(['certs', '-n', 'other'])).toMatchObject({ code: 0, out: '', err: expect.stringContaining('No certificates.') });
 
     const root = await weftctl(['ca', 'root']);
     expect(root.code).toBe(0);

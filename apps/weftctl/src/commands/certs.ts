@@ -24,19 +24,31 @@ export const certsCommand: Command = {
   help: `List the workload certificates the CA replicas issued and that are still valid, soonest expiry first.
 
 Usage:
-  weftctl certs [--all] [-o table|json]
+  weftctl certs [-n NAMESPACE] [--identity SPIFFE_ID] [--all] [-o table|json]
 
 Flags:
+  -n, --namespace NS    only identities of this namespace (spiffe://…/ns/NS/…)
+      --identity ID     only this identity
       --all             include certificates expired in the last 24 h
   -o, --output FORMAT   table (default) or json
 
 ${CA_HELP}`,
-  options: { all: { type: 'boolean' }, output: { type: 'string', short: 'o' }, ...CA_OPTIONS },
+  options: {
+    namespace: { type: 'string', short: 'n' },
+    identity: { type: 'string' },
+    all: { type: 'boolean' },
+    output: { type: 'string', short: 'o' },
+    ...CA_OPTIONS,
+  },
 
   async run(args, ctx) {
     if (args.positionals.length > 0) throw usageError(`error: unexpected argument "${args.positionals[0] ?? ''}"`, 'certs');
     const format = outputOpt(args, ['table', 'json'] as const, 'table', 'certs');
-    const { certificates } = await caClientFor(ctx.io.env, stringOpt(args, 'ca-url')).certificates(flag(args, 'all'));
+    const ns = stringOpt(args, 'namespace');
+    const identity = stringOpt(args, 'identity');
+    const certificates = (await caClientFor(ctx.io.env, stringOpt(args, 'ca-url')).certificates(flag(args, 'all'))).certificates.filter(
+      (c) => (ns === undefined || c.identity.includes(`/ns/${ns}/`)) && (identity === undefined || c.identity === identity),
+    );
     if (format === 'json') ctx.io.out(json(certificates));
     else if (certificates.length === 0) ctx.io.err('No certificates.');
     else ctx.io.out(certsTable(certificates));
