@@ -1,9 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { TelemetryKeys } from '../app/telemetry-keys';
 import { TELEMETRY_ERRORS, telemetryError } from '../app/telemetry-errors';
 import { BUCKET_TTL_SECONDS } from '../windows/buckets';
 import type { HistogramWrite } from './bucket-histograms';
-import type { IngestBatch } from './ingest-batch';
+import { SERIES, SERIES_SLOTS, TCP_SLOTS, type IngestBatch } from './ingest-batch';
+import { EDGE_COUNTERS } from '../windows/edge-key';
 
 /** Loss-accounting keys outlive the proxies they describe by a day. */
 const SEQ_TTL_SECONDS = 24 * 3600;
@@ -18,12 +19,28 @@ export class BatchWriter {
     private readonly keys: TelemetryKeys,
   ) {}
 
+  private writeSeries(m: ChainableCommander, batch: IngestBatch): void {
+    const k = this.keys;
+    for (const [series, s] of batch.series) {
+      m.hincrby(k.totals('req'), series, s[SERIES.req] as number);
+      if (s[SERIES.reqB] !== 0) m.hincrby(k.totals('reqb'), series, s[SERIES.reqB] as number);
+      if (s[SERIES.respB] !== 0) m.hincrby(k.totals('respb'), series, s[SERIES.respB] as number);
+      m.hincrby(k.totals('dur'), `sum\n${series}`, s[SERIES.sumUs] as number);
+      for (let i = SERIES.bucket0; i < SERIES_SLOTS; i++) if (s[i] !== 0) m.hincrby(k.totals('dur'), `${i - SERIES.bucket0}\n${series}`, s[i] as number);
+    }
+    for (const [series, s] of batch.tcp) {
+      for (let i = 0; i < TCP_SLOTS.length; i++) if (s[i] !== 0) m.hincrby(k.totals('tcp'), `${TCP_SLOTS[i]}\n${series}`, s[i] as number);
+    }
+  }
+
   async write(batch: IngestBatch, hists: readonly HistogramWrite[]): Promise<void> {
     const m = this.redis.multi();
-    for (const [key, fields] of batch.counters) {
-      for (const [field, n] of fields) m.hincrby(key, field, n);
-      if (batch.expiring.has(key)) m.expire(key, BUCKET_TTL_SECONDS);
+    for (const [key, edges] of batch.windows) {
+      for (const [id, c] of edges) for (let i = 0; i < c.length; i++) if (c[i] !== 0) m.hincrby(key, `${EDGE_COUNTERS[i]}\n${id}`, c[i] as number);
+      m.expire(key, BUCKET_TTL_SECONDS);
     }
+    this.writeSeries(m, batch);
+    for (const [key, fields] of batch.counters) for (const [field, n] of fields) m.hincrby(key, field, n);
     const histKeys = new Set<string>();
     for (const w of hists) {
       const key = this.keys.bucketHistograms(w.bucket);

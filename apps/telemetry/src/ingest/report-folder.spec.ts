@@ -34,11 +34,11 @@ describe('ReportFolder', () => {
     const batch = new IngestBatch(now);
     expect(folder.fold(report(now, 3), batch, now)).toEqual({ records: 3, inWindow: true });
     folder.fold(report(now, 2, 503), batch, now);
-    const window = batch.counters.get(keys.bucketCounters(1_700_000_000));
-    const id = '["destination","ns","a","ns","b"]';
-    expect(window?.get(`req\n${id}`)).toBe(5);
-    expect(window?.get(`fail\n${id}`)).toBe(2);
-    expect([...(batch.counters.get(keys.totals('req'))?.values() ?? [])]).toEqual([3, 2]);
+    const edge = batch.windows.get(keys.bucketCounters(1_700_000_000))?.get('["destination","ns","a","ns","b"]');
+    expect(edge?.slice(0, 4)).toEqual([5, 2, 5, 10]); // req, fail, request bytes, response bytes
+    const series = [...batch.series.values()];
+    expect(series.map((s) => s[0])).toEqual([3, 2]);
+    expect(series[0]?.slice(3, 6)).toEqual([9000, 0, 3]); // duration sum µs; le=1: 0; le=5: 3
     expect(batch.records).toBe(5);
     expect(hists.drain()).toHaveLength(1);
     expect(hists.drain()).toHaveLength(0);
@@ -59,19 +59,22 @@ describe('ReportFolder', () => {
     const batch = new IngestBatch(now);
     const r = new ReportFolder(keys, 'cluster.local', new BucketHistograms('r1')).fold(report(now - 2 * 3600_000, 1), batch, now);
     expect(r.inWindow).toBe(false);
-    expect(batch.expiring.size).toBe(0);
-    expect(batch.counters.has(keys.totals('req'))).toBe(true);
+    expect(batch.windows.size).toBe(0);
+    expect(batch.series.size).toBe(1);
   });
 
   it('a failed batch absorbs into the next one (counters add, report numbers keep the max)', () => {
     const a = new IngestBatch(now);
     a.add('k', 'f', 2);
+    a.windowEdge('w', 'e')[0] = 4;
     a.noteSeq('p', 4);
     const b = new IngestBatch(now);
     b.add('k', 'f', 3);
+    b.windowEdge('w', 'e')[0] = 1;
     b.noteSeq('p', 7);
     b.absorb(a);
     expect(b.counters.get('k')?.get('f')).toBe(5);
+    expect(b.windowEdge('w', 'e')[0]).toBe(5);
     expect(b.seq.get('p')).toEqual({ n: 2, max: 7 });
   });
 });

@@ -2,11 +2,14 @@ import type { Histogram } from 'hdr-histogram-js';
 import { decodeLatency, type ReportEdge, type ReportTcpEdge, type TelemetryReport } from '@weft/api';
 import { TELEMETRY_ERRORS, telemetryError } from '../app/telemetry-errors';
 import type { TelemetryKeys } from '../app/telemetry-keys';
-import { istioBucketCounts, requestSeriesKey, tcpSeriesKey } from '../metrics/istio-labels';
+import { addIstioBuckets, requestSeriesKey, tcpSeriesKey } from '../metrics/istio-labels';
 import { bucketOf, isStorable } from '../windows/buckets';
-import { isFailure, windowEdgeId } from '../windows/edge-key';
+import { EDGE_COUNTERS, isFailure, windowEdgeId, type EdgeCounter } from '../windows/edge-key';
 import type { BucketHistograms } from './bucket-histograms';
-import type { IngestBatch } from './ingest-batch';
+import { SERIES, type IngestBatch } from './ingest-batch';
+
+/** Index of each window counter in an edge's slots. */
+const C = Object.fromEntries(EDGE_COUNTERS.map((c, i) => [c, i])) as Record<EdgeCounter, number>;
 
 export interface FoldResult {
   readonly records: number;
@@ -47,7 +50,6 @@ export class ReportFolder {
     const inWindow = isStorable(report.intervalEnd, nowMs);
     const bucket = bucketOf(Math.max(report.intervalStart, report.intervalEnd - 1));
     const windowKey = inWindow ? this.keys.bucketCounters(bucket) : null;
-    if (windowKey !== null) batch.expiring.add(windowKey);
     let records = 0;
     for (let i = 0; i < report.edges.length; i++) {
       const e = report.edges[i] as ReportEdge;
@@ -63,39 +65,36 @@ export class ReportFolder {
 
   private foldWindowEdge(batch: IngestBatch, key: string, bucket: number, e: ReportEdge, h: Histogram): void {
     const id = windowEdgeId(e.reporter, e.source, e.destination);
-    batch.add(key, `req\n${id}`, e.requests);
-    if (isFailure(e.responseCode, e.grpcStatus)) batch.add(key, `fail\n${id}`, e.requests);
-    batch.add(key, `reqB\n${id}`, e.requestBytes);
-    batch.add(key, `respB\n${id}`, e.responseBytes);
-    if (e.connectionSecurityPolicy === 'mutual_tls') batch.add(key, `mtls\n${id}`, e.requests);
+    const c = batch.windowEdge(key, id);
+    c[C.req] += e.requests;
+    if (isFailure(e.responseCode, e.grpcStatus)) c[C.fail] += e.requests;
+    c[C.reqB] += e.requestBytes;
+    c[C.respB] += e.responseBytes;
+    if (e.connectionSecurityPolicy === 'mutual_tls') c[C.mtls] += e.requests;
     this.hists.add(bucket, id, h);
   }
 
   private foldTotals(batch: IngestBatch, e: ReportEdge, h: Histogram): void {
-    const series = requestSeriesKey(e, this.domain);
-    batch.add(this.keys.totals('req'), series, e.requests);
-    batch.add(this.keys.totals('reqb'), series, e.requestBytes);
-    batch.add(this.keys.totals('respb'), series, e.responseBytes);
-    const dur = this.keys.totals('dur');
-    const counts = istioBucketCounts(h);
-    for (let i = 0; i < counts.length; i++) batch.add(dur, `${i}\n${series}`, counts[i] as number);
-    batch.add(dur, `sum\n${series}`, Math.round(h.mean * h.totalCount * 1000));
+    const s = batch.requestSeries(requestSeriesKey(e, this.domain));
+    s[SERIES.req] += e.requests;
+    s[SERIES.reqB] += e.requestBytes;
+    s[SERIES.respB] += e.responseBytes;
+    s[SERIES.sumUs] += Math.round(addIstioBuckets(h, s, SERIES.bucket0) * 1000);
   }
 
   private foldTcp(batch: IngestBatch, windowKey: string | null, t: ReportTcpEdge): void {
     if (windowKey !== null) {
-      const id = windowEdgeId(t.reporter, t.source, t.destination);
-      batch.add(windowKey, `tcpO\n${id}`, t.connectionsOpened);
-      batch.add(windowKey, `tcpC\n${id}`, t.connectionsClosed);
-      batch.add(windowKey, `tcpS\n${id}`, t.sentBytes);
-      batch.add(windowKey, `tcpR\n${id}`, t.receivedBytes);
+      const c = batch.windowEdge(windowKey, windowEdgeId(t.reporter, t.source, t.destination));
+      c[C.tcpO] += t.connectionsOpened;
+      c[C.tcpC] += t.connectionsClosed;
+      c[C.tcpS] += t.sentBytes;
+      c[C.tcpR] += t.receivedBytes;
     }
-    const series = tcpSeriesKey(t, this.domain);
-    const key = this.keys.totals('tcp');
-    batch.add(key, `sent\n${series}`, t.sentBytes);
-    batch.add(key, `received\n${series}`, t.receivedBytes);
-    batch.add(key, `opened\n${series}`, t.connectionsOpened);
-    batch.add(key, `closed\n${series}`, t.connectionsClosed);
+    const s = batch.tcpSeries(tcpSeriesKey(t, this.domain));
+    s[0] += t.sentBytes;
+    s[1] += t.receivedBytes;
+    s[2] += t.connectionsOpened;
+    s[3] += t.connectionsClosed;
   }
 
   private foldMesh(batch: IngestBatch, report: TelemetryReport, records: number): void {

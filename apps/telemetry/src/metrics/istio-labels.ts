@@ -67,19 +67,29 @@ export function tcpSeriesKey(t: ReportTcpEdge, domain: string): string {
 }
 
 /**
- * Cumulative counts of a latency histogram at each Istio bucket bound (`le`), in bucket order. Values
- * are whole milliseconds; above 2048 ms HDR's 3 significant digits make a bound exact to 0.1 %.
+ * Adds a latency histogram into series slots: the cumulative count at each Istio bucket bound (`le`)
+ * from `offset` on, and returns the sum of its values (ms). Values are whole milliseconds; above
+ * 2048 ms HDR's 3 significant digits make a bound exact to 0.1 %.
  */
-export function istioBucketCounts(h: Histogram): number[] {
-  const counts = new Array<number>(ISTIO_DURATION_BUCKETS_MS.length).fill(0);
+export function addIstioBuckets(h: Histogram, slots: number[], offset: number): number {
   const js = h as JsHistogram;
   const it = js.recordedValuesIterator;
+  const last = ISTIO_DURATION_BUCKETS_MS.length - 1;
+  let sum = 0;
   it.reset();
   while (it.hasNext()) {
     const v = it.next();
     const value = js.lowestEquivalentValue(v.valueIteratedTo);
     const n = v.countAddedInThisIterationStep;
-    for (let i = ISTIO_DURATION_BUCKETS_MS.length - 1; i >= 0 && value <= ISTIO_DURATION_BUCKETS_MS[i]; i--) counts[i] += n;
+    sum += js.medianEquivalentValue(v.valueIteratedTo) * n;
+    for (let i = last; i >= 0 && value <= (ISTIO_DURATION_BUCKETS_MS[i] as number); i--) slots[offset + i] = (slots[offset + i] as number) + n;
   }
+  return sum;
+}
+
+/** Cumulative counts of a latency histogram at each Istio bucket bound, in bucket order. */
+export function istioBucketCounts(h: Histogram): number[] {
+  const counts = new Array<number>(ISTIO_DURATION_BUCKETS_MS.length).fill(0);
+  addIstioBuckets(h, counts, 0);
   return counts;
 }
