@@ -68,12 +68,17 @@ describe('two telemetry replicas (processes) sharing the queue group', () => {
       publishRound();
       if (i % 10 === 9) await infra.nats.flush();
     }
+    // Settled: the survivor holds nothing unflushed, every report is stored or missing, and two reads agree.
+    let previous = '';
     const final = await waitFor(
       async () => {
+        const pending = sumMetric(await getText(b.base, '/metrics'), 'weft_telemetry_pending_records');
         const m = await ingestOf(b.base);
-        return m.reports + m.missingReports === published ? m : undefined;
+        const settled = pending === 0 && m.reports + m.missingReports === published && JSON.stringify(m) === previous;
+        previous = JSON.stringify(m);
+        return settled ? m : undefined;
       },
-      { timeoutMs: 15_000, what: `${published} reports stored or reported missing` },
+      { timeoutMs: 20_000, intervalMs: 300, what: `${published} reports stored or reported missing` },
     );
     expect(ingestedByA).toBeGreaterThan(0);
     expect(final.records).toBe(final.reports * PER_REPORT);
