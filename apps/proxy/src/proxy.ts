@@ -1,4 +1,4 @@
-import { compileRouteConfig, type ConfigSnapshot, type ListenerModel, type UpstreamTlsModel } from '@weft/proxy-core';
+import { compileRouteConfig, type ConfigSnapshot, type ListenerModel } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
 import { AdminServer, type AdminTarget } from './admin/admin-server';
 import { buildFilterChain } from './filters/filter-chain';
@@ -9,8 +9,6 @@ import { AccessLog } from './observability/access-log';
 import { ProxyMetrics } from './observability/proxy-metrics';
 import { RouteStage, type ActiveHttpConfig, type OnDemandHook, type RouteDeps } from './router/route-stage';
 import { ClusterManager } from './upstream/cluster-manager';
-import { isMutualTls, peerPrincipalOf } from './tls/downstream-peer';
-import { principalOf } from './tls/spiffe';
 import type { WorkloadIdentity } from './tls/workload-identity';
 
 export interface ProxyOptions {
@@ -61,7 +59,7 @@ export class Proxy implements AdminTarget {
     this.accessLog = new AccessLog(options.accessLog);
     this.identity = options.identity ?? null;
     const identity = this.identity;
-    if (identity !== null) this.metrics.ownPrincipal = () => (identity.spiffeId === null ? null : principalOf(identity.spiffeId));
+    if (identity !== null) this.metrics.ownPrincipal = () => identity.spiffeId;
     this.clusters = new ClusterManager(this.metrics, options.logger.child({ component: 'cluster-manager' }), this.identity);
     this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx), onDemand: null };
   }
@@ -221,7 +219,7 @@ export class Proxy implements AdminTarget {
     const durationMs = performance.now() - ctx.startMs;
     const status = ctx.status === 0 && ctx.flags.includes('DC') ? 0 : ctx.status;
     const upstreamTls = ctx.inbound || ctx.upstreamCluster === null || this.identity === null ? null : (this.clusters.get(ctx.upstreamCluster)?.model.tls ?? null);
-    const mtls = ctx.inbound ? this.identity !== null && isMutualTls(ctx.req) : upstreamTls !== null;
+    const mtls = ctx.inbound ? ctx.peerPrincipal !== null : upstreamTls !== null;
     this.metrics.record({
       inbound: ctx.inbound,
       cluster: ctx.upstreamCluster ?? 'unknown',
@@ -233,7 +231,7 @@ export class Proxy implements AdminTarget {
       requestBytes: ctx.bytesReceived,
       responseBytes: ctx.bytesSent,
       mtls,
-      peerPrincipal: !mtls ? null : ctx.inbound ? peerPrincipalOf(ctx.req) : upstreamPrincipal(upstreamTls),
+      peerPrincipal: ctx.inbound ? ctx.peerPrincipal : (upstreamTls?.subjectAltNames[0] ?? null),
     });
     this.accessLog.write({
       method: ctx.method,
@@ -307,12 +305,6 @@ export class Proxy implements AdminTarget {
     await this.clusters.close();
     this.accessLog.flush();
   }
-}
-
-/** The identity an mTLS cluster's upstream must present (its first accepted SAN), as a principal. */
-function upstreamPrincipal(tls: UpstreamTlsModel | null): string | null {
-  const san = tls?.subjectAltNames[0];
-  return san === undefined ? null : principalOf(san);
 }
 
 function sameListenerObjects(a: readonly ListenerModel[], b: readonly ListenerModel[]): boolean {

@@ -14,7 +14,7 @@ import { startCa, startMeshedSidecar, tokenFile, type CaProcess } from './mtls-h
  */
 const HOST = 'reviews:9080';
 const NS = 'default';
-const PRODUCTPAGE = 'cluster.local/ns/default/sa/productpage';
+const PRODUCTPAGE = 'spiffe://cluster.local/ns/default/sa/productpage';
 
 function peerAuthentication(mode: string): string {
   return `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: ${NS}}\nspec: {mtls: {mode: ${mode}}}\n`;
@@ -102,7 +102,7 @@ describe('mTLS between CA-backed sidecars configured by pilot (end to end)', () 
   it('auto mTLS by default (PERMISSIVE): the call is mutual TLS with both principals; plaintext is still served', async () => {
     await waitFor(async () => (await callThrough(agent, productpage.outbound, HOST)).status === 200, { timeoutMs: 15_000, what: 'reviews through productpage' });
     const metrics = await (await fetch(`${reviews.admin}/stats/prometheus`)).text();
-    expect(metrics).toMatch(new RegExp(`istio_requests_total\\{[^}]*connection_security_policy="mutual_tls"[^}]*source_principal="${PRODUCTPAGE}"[^}]*destination_principal="cluster.local/ns/default/sa/reviews"[^}]*\\} [1-9]`));
+    expect(metrics).toMatch(new RegExp(`istio_requests_total\\{[^}]*connection_security_policy="mutual_tls"[^}]*source_principal="${PRODUCTPAGE}"[^}]*destination_principal="spiffe://cluster.local/ns/default/sa/reviews"[^}]*\\} [1-9]`));
     expect(await plaintext(reviews.inbound)).toBe(200);
   });
 

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { DownstreamTlsModel, ListenerModel } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
 import { RequestContext } from './request-context';
-import { tagPeer } from '../tls/downstream-peer';
+import { peerIdOf, tagPeer } from '../tls/downstream-peer';
 import type { WorkloadIdentity } from '../tls/workload-identity';
 import { sniffProtocol, type SniffedProtocol } from './sniff';
 import { listenOn } from './listen';
@@ -178,7 +178,10 @@ export class HttpListener {
     this.active.add(res);
     res.once('close', () => this.onRequestClosed(res));
     if (this.draining && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
-    this.handler.handle(new RequestContext(req, res));
+    const ctx = new RequestContext(req, res);
+    // mTLS: the client's verified SPIFFE ID (read by RBAC and the metrics); plaintext listeners skip the read.
+    if (this.tlsMode !== null) ctx.peerPrincipal = peerIdOf(req);
+    this.handler.handle(ctx);
   }
 
   private onRequestClosed(res: ServerResponse | Http2ServerResponse): void {

@@ -43,7 +43,7 @@ export interface RequestRecord {
   responseBytes: number;
   /** The connection was mutual TLS (inbound: verified client certificate; outbound: an mTLS cluster). */
   mtls: boolean;
-  /** The other side's principal (`<td>/ns/<ns>/sa/<sa>`): the verified client, or the upstream's expected identity. */
+  /** The other side's SPIFFE ID: the verified client, or the identity the upstream must present. */
   peerPrincipal: string | null;
 }
 
@@ -80,7 +80,7 @@ export class ProxyMetrics {
   readonly xdsConnected = new Gauge({ name: 'weft_proxy_xds_connected', help: '1 while an ADS stream to the xDS server is up', registers: [this.registry] });
 
   private readonly cache = new Map<string, RequestSeries>();
-  /** The proxy's own principal (workload identity), null without one. */
+  /** The proxy's own SPIFFE ID (workload identity), null without one. */
   ownPrincipal: () => string | null = () => null;
   private readonly tcpCache = new Map<string, LabelValues<TcpLabel>>();
 

@@ -154,9 +154,9 @@ describe('mTLS between proxies', () => {
     const res = await get(caller.port('outbound'), '/reviews/1', { host: 'strict' });
     expect(res).toMatchObject({ status: 200, body: 'reviews-app' });
     const server = await strict.proxy.metricsText();
-    expect(metricSum(server, 'istio_requests_total', 'reporter="destination"', 'connection_security_policy="mutual_tls"', 'source_principal="cluster.local/ns/default/sa/productpage"', 'destination_principal="cluster.local/ns/default/sa/reviews"')).toBeGreaterThanOrEqual(1);
+    expect(metricSum(server, 'istio_requests_total', 'reporter="destination"', 'connection_security_policy="mutual_tls"', 'source_principal="spiffe://cluster.local/ns/default/sa/productpage"', 'destination_principal="spiffe://cluster.local/ns/default/sa/reviews"')).toBeGreaterThanOrEqual(1);
     const client = await caller.proxy.metricsText();
-    expect(metricSum(client, 'istio_requests_total', 'reporter="source"', 'destination_cluster="strict"', 'connection_security_policy="mutual_tls"', 'destination_principal="cluster.local/ns/default/sa/reviews"')).toBe(1);
+    expect(metricSum(client, 'istio_requests_total', 'reporter="source"', 'destination_cluster="strict"', 'connection_security_policy="mutual_tls"', 'destination_principal="spiffe://cluster.local/ns/default/sa/reviews"')).toBe(1);
   });
 
   it('STRICT refuses a plaintext client (directly, and through a proxy cluster without TLS)', async () => {
