@@ -15,8 +15,11 @@ interface BucketState {
   readonly dirty: Set<string>;
 }
 
-/** Buckets older than this are dropped from memory; a late report for one starts a new generation. */
-const KEEP_SECONDS = 12 * BUCKET_SECONDS;
+/**
+ * Buckets older than this are dropped from memory (a histogram of one edge is 8-50 KB); a late report
+ * for a dropped bucket starts a new generation (a new field), so nothing is overwritten.
+ */
+const KEEP_SECONDS = 3 * BUCKET_SECONDS;
 
 /**
  * The latency histograms this replica merged per bucket and edge. Each replica writes only its own

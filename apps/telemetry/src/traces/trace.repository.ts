@@ -35,7 +35,11 @@ export class TraceRepository {
 
   async store(spans: readonly ZipkinSpan[], now = Date.now()): Promise<void> {
     const byTrace = new Map<string, ZipkinSpan[]>();
-    for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+    for (const s of spans) {
+      const list = byTrace.get(s.traceId);
+      if (list === undefined) byTrace.set(s.traceId, [s]);
+      else list.push(s);
+    }
     const m = this.redis.multi();
     const indexes = new Set<string>([this.keys.traceIndex(null)]);
     for (const [traceId, list] of byTrace) {

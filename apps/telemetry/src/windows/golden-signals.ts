@@ -22,7 +22,11 @@ export class SignalsBuilder {
   readonly counters: EdgeCounters;
   private readonly encoded: string[] = [];
 
-  constructor(zero: EdgeCounters) {
+  /** `decoded`: a cache shared by the builders of one response (topology merges each histogram twice). */
+  constructor(
+    zero: EdgeCounters,
+    private readonly decoded: Map<string, Histogram | null> = new Map(),
+  ) {
     this.counters = zero;
   }
 
@@ -49,15 +53,26 @@ export class SignalsBuilder {
   private percentiles(): GoldenSignals['latencyMs'] {
     const merged: Histogram = newLatencyHistogram();
     for (const e of this.encoded) {
-      try {
-        merged.add(decodeLatency(e));
-      } catch {
-        // a corrupt stored histogram only costs precision; counters stay exact
-      }
+      const h = decodeCached(this.decoded, e);
+      if (h !== null) merged.add(h);
     }
     if (merged.totalCount === 0) return null;
     return { p50: merged.getValueAtPercentile(50), p95: merged.getValueAtPercentile(95), p99: merged.getValueAtPercentile(99) };
   }
+}
+
+/** A stored histogram, decoded once per response; a corrupt one (null) only costs precision, counters stay exact. */
+function decodeCached(cache: Map<string, Histogram | null>, encoded: string): Histogram | null {
+  let h = cache.get(encoded);
+  if (h === undefined) {
+    try {
+      h = decodeLatency(encoded);
+    } catch {
+      h = null;
+    }
+    cache.set(encoded, h);
+  }
+  return h;
 }
 
 function round(v: number, digits: number): number {

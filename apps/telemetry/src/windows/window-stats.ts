@@ -1,3 +1,4 @@
+import type { Histogram } from 'hdr-histogram-js';
 import { pairId, parseWindowEdgeId, type WindowEdgeKey } from './edge-key';
 import { SignalsBuilder, type GoldenSignals } from './golden-signals';
 import { zeroCounters, type EdgeCounters, type WindowData } from './window.repository';
@@ -51,13 +52,20 @@ export function selectEdges(data: WindowData): SelectedEdge[] {
   return [...byPair.values()];
 }
 
-function grouped<K>(edges: readonly SelectedEdge[], keyOf: (e: SelectedEdge) => string, meta: (e: SelectedEdge) => K): Map<string, { meta: K; b: SignalsBuilder }> {
+type DecodeCache = Map<string, Histogram | null>;
+
+function grouped<K>(
+  edges: readonly SelectedEdge[],
+  keyOf: (e: SelectedEdge) => string,
+  meta: (e: SelectedEdge) => K,
+  cache: DecodeCache = new Map(),
+): Map<string, { meta: K; b: SignalsBuilder }> {
   const out = new Map<string, { meta: K; b: SignalsBuilder }>();
   for (const e of edges) {
     const k = keyOf(e);
     let g = out.get(k);
     if (g === undefined) {
-      g = { meta: meta(e), b: new SignalsBuilder(zeroCounters()) };
+      g = { meta: meta(e), b: new SignalsBuilder(zeroCounters(), cache) };
       out.set(k, g);
     }
     g.b.add(e.counters, e.histograms);
@@ -78,10 +86,10 @@ export function serviceStats(data: WindowData): ServiceStat[] {
 }
 
 /** Per (calling workload, called service). */
-export function edgeStats(data: WindowData): EdgeStat[] {
+export function edgeStats(data: WindowData, cache: DecodeCache = new Map()): EdgeStat[] {
   return selectEdges(data)
     .map((e) => {
-      const b = new SignalsBuilder(zeroCounters());
+      const b = new SignalsBuilder(zeroCounters(), cache);
       b.add(e.counters, e.histograms);
       return {
         source: { namespace: e.key.sourceNamespace, workload: e.key.sourceWorkload },
@@ -100,18 +108,19 @@ export const serviceNodeId = (ns: string, name: string) => `service:${ns}/${name
 /** Nodes (calling workloads with their outbound signals, services with their inbound ones) and edges. */
 export function topology(data: WindowData): { nodes: TopologyNode[]; edges: TopologyEdge[] } {
   const selected = selectEdges(data);
+  const cache: DecodeCache = new Map();
   const services = grouped(selected, (e) => serviceNodeId(e.key.destinationNamespace, e.key.destinationService), (e) => ({
     kind: 'service' as const,
     namespace: e.key.destinationNamespace,
     name: e.key.destinationService,
-  }));
+  }), cache);
   const workloads = grouped(selected, (e) => workloadNodeId(e.key.sourceNamespace, e.key.sourceWorkload), (e) => ({
     kind: 'workload' as const,
     namespace: e.key.sourceNamespace,
     name: e.key.sourceWorkload,
-  }));
+  }), cache);
   const nodes = [...services, ...workloads].map(([id, g]) => ({ id, ...g.meta, ...g.b.build(data.seconds) }));
-  const edges = edgeStats(data).map((e) => {
+  const edges = edgeStats(data, cache).map((e) => {
     const { source, destination, reporter: _reporter, ...signals } = e;
     return { source: workloadNodeId(source.namespace, source.workload), target: serviceNodeId(destination.namespace, destination.service), ...signals };
   });
