@@ -15,6 +15,11 @@ import type { RequestContext } from '../../listener/request-context';
  * and evaluated per request by one module-level function: a switch on the node's op, no closures,
  * no allocation (the path is matched up to its `?` in place).
  */
+// Bound once: calls through the package's re-export getters cost a property lookup per call.
+const headerMatches = matchHeader;
+const stringMatches = matchString;
+const rangeMatches = matchStringRange;
+
 const OP_ANY = 0;
 const OP_AND = 1;
 const OP_OR = 2;
@@ -113,10 +118,10 @@ function matchLeaf(n: RbacNode, ctx: RequestContext, target: RbacTarget): boolea
   const socket = ctx.req.socket;
   switch (n.op) {
     case OP_HEADER:
-      return matchHeader(n.header as CompiledHeaderMatcher, ctx);
+      return headerMatches(n.header as CompiledHeaderMatcher, ctx);
     case OP_URL_PATH: {
       const q = ctx.path.indexOf('?');
-      return matchStringRange(n.string as CompiledStringMatcher, ctx.path, 0, q === -1 ? ctx.path.length : q);
+      return rangeMatches(n.string as CompiledStringMatcher, ctx.path, 0, q === -1 ? ctx.path.length : q);
     }
     case OP_DESTINATION_PORT:
       return n.low === socket?.localPort || n.low === target.appPort;
@@ -125,9 +130,9 @@ function matchLeaf(n: RbacNode, ctx: RequestContext, target: RbacTarget): boolea
     case OP_DESTINATION_IP:
       return inCidr(n, socket?.localAddress);
     case OP_SNI:
-      return matchString(n.string as CompiledStringMatcher, serverName(socket));
+      return stringMatches(n.string as CompiledStringMatcher, serverName(socket));
     case OP_AUTHENTICATED:
-      return ctx.peerPrincipal !== null && (n.string === null || matchString(n.string, ctx.peerPrincipal));
+      return ctx.peerPrincipal !== null && (n.string === null || stringMatches(n.string, ctx.peerPrincipal));
     default:
       // direct_remote_ip and remote_ip: no trusted x-forwarded-for hops, so both are the peer address.
       return inCidr(n, ctx.downstreamAddress);

@@ -9,11 +9,12 @@ const NO_OVERRIDES: RouteFilterConfig = { route: { fault: null, localRateLimit: 
 const RBAC_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC';
 
 /** An inbound listener (app port 9080) with these RBAC filter configs (JSON) before the router. */
-function bootstrap(rbacConfigs: readonly unknown[]): string {
+function bootstrap(rbacConfigs: readonly unknown[], hcmExtra: Record<string, unknown> = {}): string {
   const filters = rbacConfigs.map((c, i) => ({ name: `rbac-${i}`, typed_config: { '@type': RBAC_TYPE, ...(c as object) } }));
   const hcm = {
     '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
     stat_prefix: 'inbound',
+    ...hcmExtra,
     route_config: { name: 'inbound', virtual_hosts: [{ name: 'inbound', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'inbound|9080||' } }] }] },
     http_filters: [...filters, { name: 'router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }],
   };
@@ -23,8 +24,8 @@ function bootstrap(rbacConfigs: readonly unknown[]): string {
   return JSON.stringify({ static_resources: { listeners: [listener], clusters: [cluster] } });
 }
 
-function chain(rbacConfigs: readonly unknown[], registry: Registry | null = null): readonly HttpFilter[] {
-  const [listener] = loadBootstrap(bootstrap(rbacConfigs), 'rbac.json').snapshot.listeners;
+function chain(rbacConfigs: readonly unknown[], registry: Registry | null = null, hcmExtra: Record<string, unknown> = {}): readonly HttpFilter[] {
+  const [listener] = loadBootstrap(bootstrap(rbacConfigs, hcmExtra), 'rbac.json').snapshot.listeners;
   const hcm = listener?.http ?? null;
   return buildFilterChain(hcm?.httpFilters ?? [], { registry, logger: null, hcm });
 }
@@ -144,5 +145,12 @@ describe('RBAC config: rejected with the field path', () => {
     ['a policy without principals', { rules: { policies: { p: { permissions: [{ any: true }] } } } }, 'principals'],
   ])('%s', (_name, config, field) => {
     expect(() => chain([config])).toThrow(field);
+  });
+});
+
+describe('RBAC with WebSocket upgrades', () => {
+  it('is refused: upgrades are proxied without the HTTP filters and would bypass authorization', () => {
+    expect(() => chain([allow({})], null, { upgrade_configs: [{ upgrade_type: 'websocket' }] })).toThrow('cannot be combined with WebSocket upgrades');
+    expect(() => chain([], null, { upgrade_configs: [{ upgrade_type: 'websocket' }] })).not.toThrow();
   });
 });
