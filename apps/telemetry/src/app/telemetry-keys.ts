@@ -49,6 +49,11 @@ export class TelemetryKeys {
     return `${this.root}trace-services`;
   }
 
+  /** Span names (`names`) or remote service names (`remote`) seen for a local service, by last time seen (ms). */
+  traceNames(kind: 'names' | 'remote', service: string): string {
+    return `${this.root}trace-${kind}:${service}`;
+  }
+
   /** Capped list of recent access logs (`service` null: the whole mesh). */
   logs(service: string | null): string {
     return service === null ? `${this.root}logs` : `${this.root}logs:svc:${service}`;

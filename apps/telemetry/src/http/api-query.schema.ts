@@ -24,6 +24,9 @@ export const tracesQuery = z.object({
   endTs: z.coerce.number().int().positive().optional(),
 });
 
+/** Zipkin v2 `GET /api/v2/spans` and `/remoteServices`. */
+export const serviceQuery = z.object({ serviceName: z.string().min(1).max(253) });
+
 export const traceIdParam = z.string().regex(/^[0-9a-fA-F]{16,32}$/, 'a trace id is 16 or 32 hex characters');
 
 /** Validates query parameters; a bad one is a 400 naming it. */

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards 
 import { zipkinSpans, type ZipkinSpan } from '@weft/api';
 import { TELEMETRY_ERRORS, telemetryError } from '../app/telemetry-errors';
 import { decodeMessage } from '../ingest/message-decoder';
-import { parseQuery, traceIdParam, tracesQuery } from './api-query.schema';
+import { parseQuery, serviceQuery, traceIdParam, tracesQuery } from './api-query.schema';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { TELEMETRY_HTTP_DEPS, type TelemetryHttpDeps } from './telemetry-http.deps';
 
@@ -30,6 +30,18 @@ export class ZipkinController {
   @Get('services')
   services(): Promise<string[]> {
     return this.deps.traces.services();
+  }
+
+  /** Span names of a service (Zipkin UI's span-name list). */
+  @Get('spans')
+  spanNames(@Query() query: unknown): Promise<string[]> {
+    return this.deps.traces.names('names', parseQuery(serviceQuery, query).serviceName);
+  }
+
+  /** Services a service called (remote endpoints of its spans). */
+  @Get('remoteServices')
+  remoteServices(@Query() query: unknown): Promise<string[]> {
+    return this.deps.traces.names('remote', parseQuery(serviceQuery, query).serviceName);
   }
 
   @Get('traces')

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { ZipkinSpan } from '@weft/api';
 import type { TelemetryKeys } from '../app/telemetry-keys';
 import { TELEMETRY_ERRORS, telemetryError } from '../app/telemetry-errors';
@@ -52,9 +52,33 @@ export class TraceRepository {
         indexes.add(this.keys.traceIndex(svc));
       }
     }
+    this.indexNames(m, spans, now, indexes);
     const oldest = now - this.ttlS * 1000;
     for (const idx of [...indexes, this.keys.traceServices()]) m.zremrangebyscore(idx, '-inf', `(${oldest}`).expire(idx, this.ttlS);
     await this.exec(m);
+  }
+
+  /** Span names and remote service names per local service (Zipkin's `/spans`, `/remoteServices`). */
+  private indexNames(m: ChainableCommander, spans: readonly ZipkinSpan[], now: number, indexes: Set<string>): void {
+    for (const s of spans) {
+      const local = s.localEndpoint?.serviceName?.toLowerCase();
+      if (local === undefined || local === '') continue;
+      const remote = s.remoteEndpoint?.serviceName?.toLowerCase();
+      if (s.name !== undefined && s.name !== '') {
+        m.zadd(this.keys.traceNames('names', local), now, s.name.toLowerCase());
+        indexes.add(this.keys.traceNames('names', local));
+      }
+      if (remote !== undefined && remote !== '') {
+        m.zadd(this.keys.traceNames('remote', local), now, remote);
+        indexes.add(this.keys.traceNames('remote', local));
+      }
+    }
+  }
+
+  /** Span names (`names`) or remote services (`remote`) of a service seen within the TTL, sorted. */
+  async names(kind: 'names' | 'remote', service: string, now = Date.now()): Promise<string[]> {
+    const names = await this.redis.zrangebyscore(this.keys.traceNames(kind, service.toLowerCase()), now - this.ttlS * 1000, '+inf');
+    return names.sort();
   }
 
   async services(now = Date.now()): Promise<string[]> {
@@ -77,7 +101,7 @@ export class TraceRepository {
     return parseSpans(await this.redis.lrange(this.keys.trace(traceId.toLowerCase()), 0, -1));
   }
 
-  private async exec(m: ReturnType<Redis['multi']>): Promise<unknown[]> {
+  private async exec(m: ChainableCommander): Promise<unknown[]> {
     const res = await m.exec().catch((cause: unknown) => {
       throw telemetryError(TELEMETRY_ERRORS.storeUnavailable, 'unavailable', 'trace store unavailable', { cause });
     });

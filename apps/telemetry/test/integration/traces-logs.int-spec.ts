@@ -49,7 +49,7 @@ describe('telemetry traces and access logs (real NATS + Redis)', () => {
 
   it('assembles a trace of 3 spans across 3 services POSTed separately in Zipkin v2 JSON', async () => {
     const spans = [
-      span('a000000000000001', undefined, 'productpage', 'SERVER', 0),
+      { ...span('a000000000000001', undefined, 'productpage', 'SERVER', 0), remoteEndpoint: { serviceName: 'reviews' } },
       span('b000000000000002', 'a000000000000001', 'reviews', 'SERVER', 100),
       span('c000000000000003', 'b000000000000002', 'ratings', 'SERVER', 200),
     ];
@@ -67,6 +67,9 @@ describe('telemetry traces and access logs (real NATS + Redis)', () => {
     const traces = await getJson<ZipkinSpan[][]>(base, '/api/v2/traces?serviceName=ratings&limit=5', TOKEN);
     expect(traces.body.map((t) => t.length)).toEqual([3]);
     expect((await getJson(base, '/api/v2/trace/00000000000000ff', TOKEN)).status).toBe(404);
+    expect((await getJson<string[]>(base, '/api/v2/spans?serviceName=reviews', TOKEN)).body).toEqual(['get /reviews']);
+    expect((await getJson<string[]>(base, '/api/v2/remoteServices?serviceName=productpage', TOKEN)).body).toEqual(['reviews']);
+    expect((await getJson(base, '/api/v2/spans', TOKEN)).status).toBe(400);
   });
 
   it('rejects a bad span batch with the field, storing nothing', async () => {
