@@ -27,6 +27,12 @@ export const tracesQuery = z.object({
 /** Zipkin v2 `GET /api/v2/spans` and `/remoteServices`. */
 export const serviceQuery = z.object({ serviceName: z.string().min(1).max(253) });
 
+/** Zipkin v2 `GET /api/v2/dependencies` (endTs is accepted; the windows always end now). */
+export const dependenciesQuery = z.object({
+  endTs: z.coerce.number().int().positive().optional(),
+  lookback: intParam(1, 30 * 24 * 3600 * 1000, 24 * 3600 * 1000),
+});
+
 export const traceIdParam = z.string().regex(/^[0-9a-fA-F]{16,32}$/, 'a trace id is 16 or 32 hex characters');
 
 /** Validates query parameters; a bad one is a 400 naming it. */

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards 
 import { zipkinSpans, type ZipkinSpan } from '@weft/api';
 import { TELEMETRY_ERRORS, telemetryError } from '../app/telemetry-errors';
 import { decodeMessage } from '../ingest/message-decoder';
-import { parseQuery, serviceQuery, traceIdParam, tracesQuery } from './api-query.schema';
+import { edgeStats } from '../windows/window-stats';
+import { dependenciesQuery, parseQuery, serviceQuery, traceIdParam, tracesQuery } from './api-query.schema';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { TELEMETRY_HTTP_DEPS, type TelemetryHttpDeps } from './telemetry-http.deps';
 
@@ -42,6 +43,25 @@ export class ZipkinController {
   @Get('remoteServices')
   remoteServices(@Query() query: unknown): Promise<string[]> {
     return this.deps.traces.names('remote', parseQuery(serviceQuery, query).serviceName);
+  }
+
+  /**
+   * Zipkin dependency links from the request windows (not from spans): the smallest window covering
+   * `lookback` (1m, 5m, else 1h), ending now; parent = calling workload, child = called service.
+   */
+  @Get('dependencies')
+  async dependencies(@Query() query: unknown): Promise<{ parent: string; child: string; callCount: number; errorCount: number }[]> {
+    const { lookback } = parseQuery(dependenciesQuery, query);
+    const window = lookback <= 60_000 ? '1m' : lookback <= 300_000 ? '5m' : '1h';
+    const data = await this.deps.windows.read(window, (this.deps.now ?? Date.now)());
+    return edgeStats(data)
+      .filter((e) => e.requests > 0)
+      .map((e) => ({
+        parent: e.source.workload,
+        child: e.destination.service,
+        callCount: e.requests,
+        errorCount: e.requests - Math.round((e.successRate ?? 1) * e.requests),
+      }));
   }
 
   @Get('traces')

@@ -48,14 +48,13 @@ export class MeshMetricsRepository {
 }
 
 function missing(received: Record<string, string>, maxWithScores: string[]): { missingReports: number; trackedBoots: number } {
-  let expected = 0;
-  let got = 0;
+  let missingReports = 0;
   let boots = 0;
   for (let i = 0; i + 1 < maxWithScores.length; i += 2) {
     const id = maxWithScores[i] as string;
-    expected += Number(maxWithScores[i + 1]) + 1;
-    got += Number(received[id] ?? 0);
+    // Per boot: a report delivered twice must not hide one lost elsewhere.
+    missingReports += Math.max(0, Number(maxWithScores[i + 1]) + 1 - Number(received[id] ?? 0));
     boots++;
   }
-  return { missingReports: Math.max(0, expected - got), trackedBoots: boots };
+  return { missingReports, trackedBoots: boots };
 }

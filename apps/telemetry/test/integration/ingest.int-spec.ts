@@ -108,5 +108,7 @@ describe('telemetry ingest (one replica, real NATS + Redis)', () => {
     ]);
     expect(topo.edges).toContainEqual(expect.objectContaining({ source: 'workload:default/productpage-v1', target: 'service:default/reviews' }));
     expect((await getJson(base, '/api/v1/stat?window=2m')).status).toBe(400);
+    const deps = await getJson<{ parent: string; child: string; callCount: number; errorCount: number }[]>(base, '/api/v2/dependencies?lookback=60000');
+    expect(deps.body).toContainEqual({ parent: 'productpage-v1', child: 'reviews', callCount: INTERVALS * (OK + FAILED), errorCount: INTERVALS * FAILED });
   });
 });
