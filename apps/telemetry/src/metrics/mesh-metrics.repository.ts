@@ -41,13 +41,14 @@ export class MeshMetricsRepository {
       reports: m('reports'),
       records: m('records'),
       dropped: { records: m('dropped.records'), spans: m('dropped.spans'), logs: m('dropped.logs') },
-      ...missing(received ?? {}, v[7] as string[]),
+      ...missingReportsOf(received ?? {}, v[7] as string[]),
     };
     return { totals, ingest };
   }
 }
 
-function missing(received: Record<string, string>, maxWithScores: string[]): { missingReports: number; trackedBoots: number } {
+/** Reports below each proxy boot's highest number that were never stored (ZRANGE … WITHSCORES of the maxima). */
+export function missingReportsOf(received: Record<string, string>, maxWithScores: string[]): { missingReports: number; trackedBoots: number } {
   let missingReports = 0;
   let boots = 0;
   for (let i = 0; i + 1 < maxWithScores.length; i += 2) {
