@@ -31,6 +31,8 @@ export class HttpListener {
   private readonly h1: H1Server;
   private readonly h2: Http2Server;
   private readonly sockets = new Set<Socket>();
+  /** Raw sockets now owned by the TLS server or an HTTP/2 session (drained through those, not destroyed). */
+  private readonly handedOver = new WeakSet<Socket>();
   private readonly sessions = new Set<ServerHttp2Session>();
   /** Responses in flight (for drain). */
   private readonly active = new Set<ServerResponse | Http2ServerResponse>();
@@ -83,10 +85,16 @@ export class HttpListener {
     this.server = createNetServer((socket) => this.onConnection(socket));
   }
 
-  /** Applies a new TLS mode to new connections (open ones keep theirs), e.g. PERMISSIVE → STRICT. */
+  /**
+   * Applies a new TLS mode to new connections, e.g. PERMISSIVE → STRICT. When plaintext is no longer
+   * allowed, open plaintext connections are drained (as Envoy drains a removed filter chain): idle
+   * ones close now, busy ones after their response (HTTP/2: GOAWAY).
+   */
   setTls(mode: DownstreamTlsModel | null): void {
     const sameServer = this.tlsMode !== null && mode !== null && this.tlsMode.requireClientCertificate === mode.requireClientCertificate;
+    const wasPlaintext = this.tlsMode === null || this.tlsMode.allowPlaintext;
     this.tlsMode = mode;
+    if (wasPlaintext && mode !== null && !mode.allowPlaintext) this.drainPlaintext();
     if (sameServer) return;
     this.offIdentity?.();
     this.offIdentity = null;
@@ -128,6 +136,7 @@ export class HttpListener {
       // STRICT: everything goes to the TLS handshake (plaintext fails it); PERMISSIVE: by the first byte.
       if (sniffed === 'tls' || !tls.allowPlaintext) {
         if (this.tls === null) return socket.destroy(); // no workload identity: the proxy refused this config
+        this.handedOver.add(socket);
         this.tls.emit('connection', socket);
         return;
       }
@@ -135,11 +144,23 @@ export class HttpListener {
     });
   }
 
+  private drainPlaintext(): void {
+    for (const res of this.active) if ('shouldKeepAlive' in res && !res.headersSent && !isTls(res.socket)) res.shouldKeepAlive = false;
+    for (const session of this.sessions) if (!isTls(session.socket)) session.close();
+    for (const socket of this.sockets) {
+      const busy = (socket as { _httpMessage?: unknown })._httpMessage;
+      if (!isTls(socket) && (busy === undefined || busy === null) && !this.handedOver.has(socket)) socket.destroy();
+    }
+  }
+
   /** A TLS connection past its handshake: the client certificate was verified (when required). */
   private onSecureConnection(socket: TLSSocket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    // A response leaves as several TLS records: without TCP_NODELAY, Nagle holds the last one back
+    // until the peer's delayed ACK (tens of ms).
+    socket.setNoDelay(true);
     tagPeer(socket);
     this.serve(socket, socket.alpnProtocol === 'h2' ? 'h2' : 'http1');
   }
@@ -151,6 +172,7 @@ export class HttpListener {
     if (protocol === 'h2') {
       // The session reads the unshifted preface itself (socket.read() on the next tick) and then
       // consumes the native handle: resuming the socket here would hand those bytes to nobody.
+      this.handedOver.add(socket);
       this.h2.emit('connection', socket);
       return;
     }
@@ -235,4 +257,8 @@ export class HttpListener {
     for (const s of this.sockets) s.destroy();
     for (const s of this.sessions) s.destroy();
   }
+}
+
+function isTls(socket: Duplex | null | undefined): boolean {
+  return (socket as TLSSocket | null | undefined)?.encrypted === true;
 }

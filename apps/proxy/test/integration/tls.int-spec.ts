@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { Pool } from 'undici';
 import { loadBootstrap } from '../../src/config';
 import { Proxy } from '../../src/proxy';
 import { WorkloadIdentity, type IdentityMaterial } from '../../src/tls/workload-identity';
@@ -210,6 +211,31 @@ describe('mTLS between proxies', () => {
     expect(fresh.ok).toBe(true);
     expect(fresh.serial).not.toBe(before.serial);
     expect(await get(caller.port('outbound'), '/after-rotation', { host: 'strict' })).toMatchObject({ status: 200 });
+  });
+});
+
+describe('a PeerAuthentication change on a running listener', () => {
+  it('PERMISSIVE → STRICT drains open plaintext connections: the next plaintext request is refused', async () => {
+    const ca = new TestCa('drain-root');
+    const app = await startUpstream('app');
+    const appCluster = cluster('app', [app.port]);
+    const server = await start(bootstrap(inboundListener('PERMISSIVE'), appCluster), ca.issue(REVIEWS));
+    const pool = new Pool(`http://127.0.0.1:${server.port('inbound')}`, { connections: 1 });
+    const call = async (): Promise<number> => {
+      const res = await pool.request({ path: '/', method: 'GET' });
+      await res.body.text();
+      return res.statusCode;
+    };
+    try {
+      expect(await call()).toBe(200);
+      await server.proxy.apply(loadBootstrap(bootstrap(inboundListener('STRICT'), appCluster), 'strict.yaml').snapshot);
+      await expect(call()).rejects.toThrow();
+      expect(await handshake(server.port('inbound'), ca.issue(PRODUCTPAGE), ca.rootPem)).toMatchObject({ ok: true });
+    } finally {
+      await pool.destroy();
+      await server.proxy.close();
+      await app.close();
+    }
   });
 });
 
