@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { accessLogBatch, telemetryLogsSubject, telemetryReportsSubject, telemetrySpansSubject, zipkinSpans } from '@weft/api';
 import { connectNats, connectRedis } from '@weft/data-access';
@@ -24,16 +26,8 @@ export interface RunningTelemetry {
   close(): Promise<void>;
 }
 
-/**
- * The composition root of one telemetry replica: NATS queue-group consumers (reports, spans, logs),
- * the in-memory fold flushed to Redis, and the HTTP edge reading Redis. No prom-client default metrics.
- */
-export async function startTelemetry(config: TelemetryConfig, log: Logger): Promise<RunningTelemetry> {
-  const nats = await connectNats(config.natsUrl, `weft-telemetry-${config.replicaId}`);
-  const redis = await connectRedis(config.redisUrl, `weft-telemetry-${config.replicaId}`);
-  const keys = new TelemetryKeys(config.redisPrefix);
-  const registry = new Registry();
-  const metrics = new IngestMetrics(registry);
+/** The consumers of one replica: reports (folded, flushed per interval), spans and access logs. */
+function consumers(config: TelemetryConfig, nats: NatsConnection, redis: Redis, keys: TelemetryKeys, metrics: IngestMetrics, log: Logger) {
   const hists = new BucketHistograms(`${config.replicaId}.${randomBytes(3).toString('hex')}`);
   const ingester = new ReportIngester(
     nats,
@@ -48,7 +42,20 @@ export async function startTelemetry(config: TelemetryConfig, log: Logger): Prom
   const logs = new LogRepository(redis, keys, config.logsPerService, config.logTtlS);
   const spans = new ListConsumer(nats, telemetrySpansSubject(config.subjectPrefix), 'spans', zipkinSpans, (s) => traces.store(s), metrics, log);
   const accessLogs = new ListConsumer(nats, telemetryLogsSubject(config.subjectPrefix), 'logs', accessLogBatch, (r) => logs.store(r), metrics, log);
+  return { ingester, traces, logs, spans, accessLogs };
+}
 
+/**
+ * The composition root of one telemetry replica: NATS queue-group consumers (reports, spans, logs),
+ * the in-memory fold flushed to Redis, and the HTTP edge reading Redis. No prom-client default metrics.
+ */
+export async function startTelemetry(config: TelemetryConfig, log: Logger): Promise<RunningTelemetry> {
+  const nats = await connectNats(config.natsUrl, `weft-telemetry-${config.replicaId}`);
+  const redis = await connectRedis(config.redisUrl, `weft-telemetry-${config.replicaId}`);
+  const keys = new TelemetryKeys(config.redisPrefix);
+  const registry = new Registry();
+  const metrics = new IngestMetrics(registry);
+  const { ingester, traces, logs, spans, accessLogs } = consumers(config, nats, redis, keys, metrics, log);
   const http = await createTelemetryHttpApp({
     windows: new WindowRepository(redis, keys),
     metrics: new MetricsEndpoint(new MeshMetricsRepository(redis, keys), registry),
