@@ -18,7 +18,11 @@ function valuesOf(batch: RulesBatch, issues: RuleIssue[]): { label: string; valu
   parseAllDocuments(batch.text).forEach((doc, i) => {
     const label = `${batch.source}#${i + 1}`;
     if (doc.errors.length > 0) issues.push({ document: label, path: '(root)', message: `YAML syntax error: ${doc.errors[0]?.message}` });
-    else if (doc.contents !== null) out.push({ label, value: doc.toJS({ maxAliasCount: 100 }) as unknown });
+    else {
+      // An empty document (a trailing `---`, comments only) names nothing, as in apply.
+      const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+      if (value !== null && value !== undefined) out.push({ label, value });
+    }
   });
   return out;
 }
