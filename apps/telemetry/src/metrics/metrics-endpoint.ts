@@ -25,6 +25,10 @@ function meshFamilies(m: MeshIngest): string {
   return `${lines.join('\n')}\n`;
 }
 
+function storeUp(v: 0 | 1): string {
+  return `# HELP weft_telemetry_store_up Whether this replica could read Redis for this scrape (0: mesh-wide families left out)\n# TYPE weft_telemetry_store_up gauge\nweft_telemetry_store_up ${v}\n`;
+}
+
 /**
  * `GET /metrics`: the mesh-wide families read from Redis (istio_* and weft_telemetry_mesh_*, identical
  * on every replica) followed by this replica's own weft_telemetry_* counters (prom-client).
@@ -35,9 +39,19 @@ export class MetricsEndpoint {
     private readonly registry: Registry,
   ) {}
 
+  /**
+   * While Redis is unreachable the mesh-wide families are left out (their absence is the signal:
+   * `weft_telemetry_store_up 0`) and this replica's own counters are still served.
+   */
   async render(): Promise<string> {
-    const { totals, ingest } = await this.repo.read();
-    return `${renderIstioMetrics(totals)}${meshFamilies(ingest)}${await this.registry.metrics()}`;
+    const own = await this.registry.metrics();
+    let mesh: Awaited<ReturnType<MeshMetricsRepository['read']>>;
+    try {
+      mesh = await this.repo.read();
+    } catch {
+      return `${storeUp(0)}${own}`;
+    }
+    return `${renderIstioMetrics(mesh.totals)}${meshFamilies(mesh.ingest)}${storeUp(1)}${own}`;
   }
 
   async ingest(): Promise<MeshIngest> {
