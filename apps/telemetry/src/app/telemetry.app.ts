@@ -13,6 +13,7 @@ import { IngestMetrics } from '../ingest/ingest.metrics';
 import { ListConsumer } from '../ingest/list-consumer';
 import { ReportFolder } from '../ingest/report-folder';
 import { ReportIngester } from '../ingest/report-ingester';
+import { SeriesGuard } from '../ingest/series-guard';
 import { LogRepository } from '../logs/log.repository';
 import { MeshMetricsRepository } from '../metrics/mesh-metrics.repository';
 import { MetricsEndpoint } from '../metrics/metrics-endpoint';
@@ -29,13 +30,14 @@ export interface RunningTelemetry {
 /** The consumers of one replica: reports (folded, flushed per interval), spans and access logs. */
 function consumers(config: TelemetryConfig, nats: NatsConnection, redis: Redis, keys: TelemetryKeys, metrics: IngestMetrics, log: Logger) {
   const hists = new BucketHistograms(`${config.replicaId}.${randomBytes(3).toString('hex')}`);
+  const guard = new SeriesGuard(config.maxSeries);
   const ingester = new ReportIngester(
     nats,
-    new ReportFolder(keys, config.meshDomain, hists),
+    new ReportFolder(keys, config.meshDomain, hists, guard),
     hists,
     new BatchWriter(redis, keys),
     metrics,
-    { subject: telemetryReportsSubject(config.subjectPrefix), flushMs: config.flushMs, maxPendingMs: config.maxPendingMs },
+    { subject: telemetryReportsSubject(config.subjectPrefix), flushMs: config.flushMs, maxPendingMs: config.maxPendingMs, guard },
     log,
   );
   const traces = new TraceRepository(redis, keys, config.traceTtlS);

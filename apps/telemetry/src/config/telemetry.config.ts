@@ -24,6 +24,7 @@ export const TELEMETRY_ENV = {
   logTtlS: envVar('WEFT_TELEMETRY_LOG_TTL', envSeconds(3600), 'seconds access logs of a service are kept after the last one'),
   logsPerService: envVar('WEFT_TELEMETRY_LOGS_PER_SERVICE', envCount(1000), 'access-log records kept per service (newest first)'),
   meshDomain: envVar('WEFT_TELEMETRY_MESH_DOMAIN', envString('svc.cluster.local'), 'suffix of `destination_service` (`<service>.<namespace>.<domain>`)'),
+  maxSeries: envVar('WEFT_TELEMETRY_MAX_SERIES', envCount(20_000), 'distinct istio request series kept in Redis; more are counted, not stored'),
   maxPendingMs: envVar(
     'WEFT_TELEMETRY_MAX_PENDING_MS',
     envMs(60_000),

@@ -33,7 +33,8 @@ export class BatchWriter {
     }
   }
 
-  async write(batch: IngestBatch, hists: readonly HistogramWrite[]): Promise<void> {
+  /** Resolves with the number of request series now in Redis (for the SeriesGuard). */
+  async write(batch: IngestBatch, hists: readonly HistogramWrite[]): Promise<number> {
     const m = this.redis.multi();
     for (const [key, edges] of batch.windows) {
       for (const [id, c] of edges) for (let i = 0; i < c.length; i++) if (c[i] !== 0) m.hincrby(key, `${EDGE_COUNTERS[i]}\n${id}`, c[i] as number);
@@ -56,10 +57,12 @@ export class BatchWriter {
       m.expire(this.keys.seqReceived(), SEQ_TTL_SECONDS);
       m.expire(this.keys.seqMax(), SEQ_TTL_SECONDS);
     }
+    m.hlen(this.keys.totals('req'));
     const results = await m.exec();
     const failed = results?.find(([err]) => err !== null);
     if (results === null || failed !== undefined) {
       throw telemetryError(TELEMETRY_ERRORS.storeUnavailable, 'unavailable', 'flush to Redis failed', { cause: failed?.[0] ?? null });
     }
+    return Number(results[results.length - 1]?.[1] ?? 0);
   }
 }

@@ -41,6 +41,8 @@ export class IngestBatch {
   readonly seq = new Map<string, { n: number; max: number }>();
   reports = 0;
   records = 0;
+  /** Requests whose Prometheus series the SeriesGuard refused. */
+  refusedSeries = 0;
   readonly createdAt: number;
 
   constructor(now: number) {
@@ -109,5 +111,6 @@ export class IngestBatch {
     }
     this.reports += other.reports;
     this.records += other.records;
+    this.refusedSeries += other.refusedSeries;
   }
 }

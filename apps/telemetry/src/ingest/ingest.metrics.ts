@@ -13,6 +13,7 @@ export class IngestMetrics {
   readonly lost: Counter<'reason'>;
   readonly flushSeconds: Histogram;
   readonly pending: Gauge;
+  readonly refusedSeries: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -36,6 +37,11 @@ export class IngestMetrics {
       name: 'weft_telemetry_flush_duration_seconds',
       help: 'Time of one Redis flush (one MULTI pipeline)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.refusedSeries = new Counter({
+      name: 'weft_telemetry_series_refused_total',
+      help: 'Requests left out of the istio_* totals because WEFT_TELEMETRY_MAX_SERIES was reached (still in the windows)',
       registers,
     });
     this.pending = new Gauge({ name: 'weft_telemetry_pending_records', help: 'Records received and not yet stored in Redis', registers });

@@ -3,6 +3,7 @@ import { TelemetryKeys } from '../app/telemetry-keys';
 import { BucketHistograms } from './bucket-histograms';
 import { IngestBatch } from './ingest-batch';
 import { ReportFolder } from './report-folder';
+import { SeriesGuard } from './series-guard';
 
 const keys = new TelemetryKeys('t:');
 const rec: RequestRecord = {
@@ -53,6 +54,16 @@ describe('ReportFolder', () => {
     const batch = new IngestBatch(now);
     expect(() => folder.fold(bad, batch, now)).toThrow(expect.objectContaining({ code: 'WEFT_ERR_TELEMETRY_BAD_HISTOGRAM' }));
     expect(batch.empty).toBe(true);
+  });
+
+  it('leaves refused series out of the totals but keeps them in the windows', () => {
+    const folder = new ReportFolder(keys, 'cluster.local', new BucketHistograms('r1'), new SeriesGuard(1));
+    const batch = new IngestBatch(now);
+    folder.fold(report(now, 3), batch, now);
+    folder.fold(report(now, 2, 503), batch, now);
+    expect(batch.series.size).toBe(1);
+    expect(batch.refusedSeries).toBe(2);
+    expect(batch.windows.get(keys.bucketCounters(1_700_000_000))?.get('["destination","ns","a","ns","b"]')?.[0]).toBe(5);
   });
 
   it('keeps an out-of-window report in the totals only', () => {

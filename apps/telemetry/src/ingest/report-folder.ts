@@ -7,6 +7,7 @@ import { bucketOf, isStorable } from '../windows/buckets';
 import { EDGE_COUNTERS, isFailure, windowEdgeId, type EdgeCounter } from '../windows/edge-key';
 import type { BucketHistograms } from './bucket-histograms';
 import { SERIES, type IngestBatch } from './ingest-batch';
+import { SeriesGuard } from './series-guard';
 
 /** Index of each window counter in an edge's slots. */
 const C = Object.fromEntries(EDGE_COUNTERS.map((c, i) => [c, i])) as Record<EdgeCounter, number>;
@@ -43,6 +44,7 @@ export class ReportFolder {
     private readonly keys: TelemetryKeys,
     private readonly domain: string,
     private readonly hists: BucketHistograms,
+    private readonly guard: SeriesGuard = new SeriesGuard(Number.MAX_SAFE_INTEGER),
   ) {}
 
   fold(report: TelemetryReport, batch: IngestBatch, nowMs: number): FoldResult {
@@ -75,7 +77,12 @@ export class ReportFolder {
   }
 
   private foldTotals(batch: IngestBatch, e: ReportEdge, h: Histogram): void {
-    const s = batch.requestSeries(requestSeriesKey(e, this.domain));
+    const key = requestSeriesKey(e, this.domain);
+    if (!this.guard.allow(key)) {
+      batch.refusedSeries += e.requests;
+      return;
+    }
+    const s = batch.requestSeries(key);
     s[SERIES.req] += e.requests;
     s[SERIES.reqB] += e.requestBytes;
     s[SERIES.respB] += e.responseBytes;

@@ -15,10 +15,11 @@ class FlakyWriter {
   down = true;
   stored = 0;
   reports = 0;
-  async write(batch: IngestBatch): Promise<void> {
+  async write(batch: IngestBatch): Promise<number> {
     if (this.down) throw new Error('redis away');
     this.stored += batch.records;
     this.reports += batch.reports;
+    return 0;
   }
 }
 

@@ -7,6 +7,7 @@ import { IngestBatch } from './ingest-batch';
 import type { IngestMetrics } from './ingest.metrics';
 import { decodeMessage, rejectionReason } from './message-decoder';
 import type { ReportFolder } from './report-folder';
+import type { SeriesGuard } from './series-guard';
 
 export interface ReportIngesterOptions {
   readonly subject: string;
@@ -14,6 +15,8 @@ export interface ReportIngesterOptions {
   /** A batch Redis did not take for this long is dropped and counted as lost. */
   readonly maxPendingMs: number;
   readonly now?: () => number;
+  /** Told the series count after each flush. */
+  readonly guard?: SeriesGuard;
 }
 
 /**
@@ -81,8 +84,10 @@ export class ReportIngester {
     if (batch.empty && hists.length === 0) return;
     const end = this.metrics.flushSeconds.startTimer();
     try {
-      await this.writer.write(batch, hists);
+      const series = await this.writer.write(batch, hists);
+      this.options.guard?.observe(series);
       end();
+      if (batch.refusedSeries > 0) this.metrics.refusedSeries.inc(batch.refusedSeries);
       this.metrics.flushes.inc({ result: 'ok' });
       this.metrics.pending.dec(batch.records);
       this.hists.evict(this.now());
