@@ -29,6 +29,21 @@ describe('two telemetry replicas (processes) sharing the queue group', () => {
 
   const ingestOf = async (base: string) => (await getJson<MeshIngest>(base, '/api/v1/ingest')).body;
 
+  /** Settled: the survivor holds nothing unflushed, every report is stored or missing, and two reads agree. */
+  async function settled(): Promise<MeshIngest> {
+    let previous = '';
+    return waitFor(
+      async () => {
+        const pending = sumMetric(await getText(b.base, '/metrics'), 'weft_telemetry_pending_records');
+        const m = await ingestOf(b.base);
+        const done = pending === 0 && m.reports + m.missingReports === published && JSON.stringify(m) === previous;
+        previous = JSON.stringify(m);
+        return done ? m : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 300, what: `${published} reports stored or reported missing` },
+    );
+  }
+
   beforeAll(async () => {
     infra = await createTestInfra('telemetry-replicas');
     [a, b] = await Promise.all([startReplica(infra, 'replica-a'), startReplica(infra, 'replica-b')]);
@@ -68,18 +83,7 @@ describe('two telemetry replicas (processes) sharing the queue group', () => {
       publishRound();
       if (i % 10 === 9) await infra.nats.flush();
     }
-    // Settled: the survivor holds nothing unflushed, every report is stored or missing, and two reads agree.
-    let previous = '';
-    const final = await waitFor(
-      async () => {
-        const pending = sumMetric(await getText(b.base, '/metrics'), 'weft_telemetry_pending_records');
-        const m = await ingestOf(b.base);
-        const settled = pending === 0 && m.reports + m.missingReports === published && JSON.stringify(m) === previous;
-        previous = JSON.stringify(m);
-        return settled ? m : undefined;
-      },
-      { timeoutMs: 20_000, intervalMs: 300, what: `${published} reports stored or reported missing` },
-    );
+    const final = await settled();
     expect(ingestedByA).toBeGreaterThan(0);
     expect(final.records).toBe(final.reports * PER_REPORT);
     expect(final.records + final.missingReports * PER_REPORT).toBe(published * PER_REPORT);
@@ -87,5 +91,19 @@ describe('two telemetry replicas (processes) sharing the queue group', () => {
     expect(sumMetric(metrics, 'weft_telemetry_reports_missing')).toBe(final.missingReports);
     expect(sumMetric(metrics, 'istio_requests_total')).toBe(final.records);
     expect(published - before).toBe(60 * PROXIES.length);
+  });
+
+  it('loses nothing when a replica is stopped cleanly (SIGTERM drains and flushes)', async () => {
+    const c = await startReplica(infra, 'replica-c');
+    procs.push(c.proc);
+    const missingBefore = (await ingestOf(b.base)).missingReports;
+    for (let i = 0; i < 30; i++) publishRound();
+    await infra.nats.flush();
+    const ingestedByC = sumMetric(await getText(c.base, '/metrics'), 'weft_telemetry_records_ingested_total');
+    await expect(c.proc.kill('SIGTERM')).resolves.toBe(0);
+    for (let i = 0; i < 5; i++) publishRound();
+    const final = await settled();
+    expect(ingestedByC).toBeGreaterThan(0);
+    expect(final.missingReports).toBe(missingBefore);
   });
 });
