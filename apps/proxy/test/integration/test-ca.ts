@@ -47,7 +47,7 @@ function certificate(c: CertSpec): Buffer {
   // keyUsage: keyCertSign + cRLSign for the CA, digitalSignature for leaves.
   exts.push(extension('2.5.29.15', true, c.ca ? tlv(0x03, Buffer.from([0x01, 0x06])) : tlv(0x03, Buffer.from([0x07, 0x80]))));
   if (c.uri !== null) exts.push(extension('2.5.29.17', c.subject === null, seq(tlv(0x86, Buffer.from(c.uri, 'ascii')))));
-  const spki = createPublicKey(c.publicKey).export({ type: 'spki', format: 'der' });
+  const spki = (c.publicKey.type === 'public' ? c.publicKey : createPublicKey(c.publicKey)).export({ type: 'spki', format: 'der' });
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))),
     tlv(0x02, serial),
@@ -69,6 +69,12 @@ export class TestCa {
   constructor(private readonly cn: string) {
     const now = Date.now();
     this.rootPem = pem('CERTIFICATE', certificate({ issuer: cn, subject: cn, publicKey: this.key, signer: this.key, ca: true, uri: null, notBeforeMs: now - 60_000, notAfterMs: now + 86_400_000 }));
+  }
+
+  /** A leaf certificate (PEM) for someone else's public key, e.g. the key of a CSR. */
+  sign(publicKey: KeyObject, spiffeId: string, lifetimeMs = 3_600_000): string {
+    const now = Date.now();
+    return pem('CERTIFICATE', certificate({ issuer: this.cn, subject: null, publicKey, signer: this.key, ca: false, uri: spiffeId, notBeforeMs: now - 60_000, notAfterMs: now + lifetimeMs }));
   }
 
   /** A leaf SVID for `spiffeId`, with the trust bundle `roots` (default: this CA's root). */
