@@ -18,6 +18,11 @@ const TD = 'spiffe://cluster.local/ns/default/sa';
 const PRODUCTPAGE = `${TD}/productpage`;
 const REVIEWS = `${TD}/reviews`;
 const TLS_T = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3';
+const H2_OPTIONS = `
+    typed_extension_protocol_options:
+      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+        explicit_http_config: { http2_protocol_options: {} }`;
 
 const DOWNSTREAM_TLS = `
       transport_socket:
@@ -136,11 +141,12 @@ describe('mTLS between proxies', () => {
     permissive = await start(bootstrap(inboundListener('PERMISSIVE'), appCluster), mesh.issue(REVIEWS));
     const clusters = [
       cluster('strict', [strict.port('inbound')], upstreamTls(REVIEWS)),
+      cluster('strict-h2', [strict.port('inbound')], upstreamTls(REVIEWS) + H2_OPTIONS),
       cluster('permissive', [permissive.port('inbound')], upstreamTls(REVIEWS)),
       cluster('wrong-identity', [strict.port('inbound')], upstreamTls(`${TD}/ratings`)),
       cluster('plaintext-to-strict', [strict.port('inbound')]),
     ].join('');
-    const vhosts = ['strict', 'permissive', 'wrong-identity', 'plaintext-to-strict']
+    const vhosts = ['strict', 'strict-h2', 'permissive', 'wrong-identity', 'plaintext-to-strict']
       .map((c) => `\n            - name: ${c}\n              domains: [${c}]\n              routes: [{ match: { prefix: / }, route: { cluster: ${c} } }]`)
       .join('');
     caller = await start(bootstrap(httpListener('outbound', vhosts), clusters), mesh.issue(PRODUCTPAGE));
@@ -158,6 +164,12 @@ describe('mTLS between proxies', () => {
     expect(metricSum(server, 'istio_requests_total', 'reporter="destination"', 'connection_security_policy="mutual_tls"', 'source_principal="spiffe://cluster.local/ns/default/sa/productpage"', 'destination_principal="spiffe://cluster.local/ns/default/sa/reviews"')).toBeGreaterThanOrEqual(1);
     const client = await caller.proxy.metricsText();
     expect(metricSum(client, 'istio_requests_total', 'reporter="source"', 'destination_cluster="strict"', 'connection_security_policy="mutual_tls"', 'destination_principal="spiffe://cluster.local/ns/default/sa/reviews"')).toBe(1);
+  });
+
+  it('speaks HTTP/2 over mTLS when the cluster asks for it (it offers ALPN h2 only: no agreement, no connection)', async () => {
+    const seen = app.seen.length;
+    expect(await get(caller.port('outbound'), '/h2', { host: 'strict-h2' })).toMatchObject({ status: 200, body: 'reviews-app' });
+    expect(app.seen.length).toBe(seen + 1);
   });
 
   it('STRICT refuses a plaintext client (directly, and through a proxy cluster without TLS)', async () => {
