@@ -59,7 +59,7 @@ export function grpcStatusForHttp(status: number): number {
 export function rescue(err: unknown, grpc: boolean): LocalReply {
   if (err instanceof ProxyError) {
     const status = STATUS[err.flag];
-    const reason = `${err.code}: ${err.message}`;
+    const reason = headerSafe(`${err.code}: ${err.message}`);
     return { status, flag: err.flag, reason, body: `${err.message}\n`, grpcStatus: grpc ? grpcStatusForHttp(status) : null, headers: [] };
   }
   return {
@@ -70,6 +70,14 @@ export function rescue(err: unknown, grpc: boolean): LocalReply {
     grpcStatus: grpc ? 14 : null,
     headers: [],
   };
+}
+
+/**
+ * An error text as one header line: causes from the network or TLS stack may carry line breaks or
+ * other characters a header value cannot hold (node:http would throw while answering).
+ */
+export function headerSafe(text: string): string {
+  return text.replace(/[^\t\x20-\x7e]+/g, ' ').trim();
 }
 
 /** A reply a filter or route decides on purpose (direct_response, redirect, fault abort, 429). */
