@@ -4,7 +4,7 @@
 // Ctrl-C stops what it started (servers it found running are left alone). `--no-build` skips the build,
 // `--no-demo` starts the control plane without the demo services, their proxies and the traffic.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureInstall } from './ensure-install.mjs';
 import {
@@ -25,13 +25,20 @@ const DEMO_LOG_DIR = join(TMP, 'demo');
  * Everything `npm run up` runs, started in this order; each must answer its `readyUrl` with 200
  * before the next starts (a null `readyUrl`: started is ready). `env` receives the NATS and Redis
  * URLs; `demo: true` marks what `--no-demo` leaves out; `stopFirst: true` is stopped before the rest;
- * `oneshot: true` runs to completion (exit 0) before the next starts. Add ca and telemetry here.
+ * `oneshot: true` runs to completion (exit 0) before the next starts; `stdoutFile` takes its output
+ * instead of the terminal (a token). Add telemetry here.
  */
 const PILOTS = [
   { n: 1, xdsPort: 15010, httpPort: 15014 },
   { n: 2, xdsPort: 15020, httpPort: 15024 },
 ];
 const DEMO_RULES_DIR = 'demo/rules';
+const CAS = [
+  { n: 1, grpcPort: 8060, httpPort: 8061 },
+  { n: 2, grpcPort: 8070, httpPort: 8071 },
+];
+/** Key material shared by the CA replicas (Istio's cacerts layout; created on the first run). */
+const CA_DIR = join(TMP, 'ca');
 /** The xDS target of every sidecar: both pilot replicas (a proxy whose replica dies moves to the other). */
 const XDS_TARGET = PILOTS.map((p) => `127.0.0.1:${p.xdsPort}`).join(',');
 
@@ -39,7 +46,9 @@ const COMPONENTS = [
   registryReplica(1, 8700, 8701),
   registryReplica(2, 8710, 8711),
   ...PILOTS.map(pilotReplica),
+  ...CAS.map(caReplica),
   demoRules(),
+  ...DEMO_PLAN.workloads.map(demoToken),
   ...DEMO_PLAN.workloads.map(demoService),
   ...DEMO_PLAN.workloads.map(demoSidecar),
   demoTraffic(DEMO_PLAN.traffic),
@@ -90,6 +99,49 @@ function pilotReplica({ n, xdsPort, httpPort }) {
   };
 }
 
+function caReplica({ n, grpcPort, httpPort }) {
+  return {
+    name: `ca-${n}`,
+    command: ['node', 'apps/ca/bin/weft-ca.js'],
+    requires: ['apps/ca/dist/main.js'],
+    ports: [grpcPort, httpPort],
+    env: ({ natsUrl, redisUrl }) => ({
+      NATS_URL: natsUrl,
+      REDIS_URL: redisUrl,
+      WEFT_CA_REPLICA: `ca-${n}`,
+      WEFT_CA_DIR: CA_DIR,
+      WEFT_CA_GRPC_PORT: String(grpcPort),
+      WEFT_CA_HTTP_PORT: String(httpPort),
+    }),
+    readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
+    endpoints: [
+      ['CSR (gRPC)', `127.0.0.1:${grpcPort}`],
+      ['trust bundle', `http://127.0.0.1:${httpPort}/v1/trust-bundle`],
+      ['issued certificates', `http://127.0.0.1:${httpPort}/v1/certs (weftctl certs)`],
+    ],
+  };
+}
+
+/** A bootstrap token for a demo sidecar's identity (spiffe://cluster.local/ns/default/sa/<service>), as an operator makes one. */
+function demoToken(w) {
+  return {
+    name: `${w.name}-token`,
+    demo: true,
+    oneshot: true,
+    stdoutFile: tokenFile(w),
+    command: ['node', 'apps/weftctl/bin/weftctl.js', 'token', 'create', '--namespace', DEMO_PLAN.namespace, '--service-account', w.service, '--ttl', '1h'],
+    requires: ['apps/weftctl/dist/main.js'],
+    ports: [],
+    env: () => ({ WEFT_CA_URL: `http://127.0.0.1:${CAS[0].httpPort}` }),
+    readyUrl: null,
+    endpoints: [],
+  };
+}
+
+function tokenFile(w) {
+  return join(DEMO_LOG_DIR, `${w.name}.token`);
+}
+
 /** The demo's Istio rules (demo/rules/*.yaml), applied once with weftctl, as an operator would. */
 function demoRules() {
   return {
@@ -122,8 +174,9 @@ function demoService(w) {
 
 /**
  * The sidecar of a demo app: weft-proxy configured by pilot over xDS (its listeners, routes, clusters
- * and endpoints come from the registry and demo/rules), access log in tmp/demo/. Workloads that call
- * nothing still get an OUTBOUND listener from pilot: it takes the port after their admin port.
+ * and endpoints come from the registry and demo/rules), its SVID from the CA (bootstrap token from
+ * demoToken; sidecars talk mTLS to each other), access log in tmp/demo/. Workloads that call nothing
+ * still get an OUTBOUND listener from pilot: it takes the port after their admin port.
  */
 function demoSidecar(w) {
   const accessLog = join(DEMO_LOG_DIR, `${w.name}.access.log`);
@@ -135,7 +188,8 @@ function demoSidecar(w) {
     command: ['node', 'apps/proxy/bin/weft-proxy.js', '--xds', XDS_TARGET, '--node-id', `sidecar~127.0.0.1~${w.name}.${DEMO_PLAN.namespace}`,
       '--service', w.service, '--namespace', DEMO_PLAN.namespace, '--labels', `app=${w.service},version=${w.version}`,
       '--admin-port', String(w.admin), '--outbound-port', String(outbound), '--inbound-port', String(w.inbound), '--app-port', String(w.app),
-      '--xds-cache', join(DEMO_LOG_DIR, `${w.name}.xds-cache.json`), '--access-log', accessLog],
+      '--xds-cache', join(DEMO_LOG_DIR, `${w.name}.xds-cache.json`), '--access-log', accessLog,
+      '--ca', `127.0.0.1:${CAS[0].grpcPort}`, '--token-file', tokenFile(w)],
     requires: ['apps/proxy/dist/main.js'],
     ports: [w.admin, w.inbound, outbound],
     env: () => ({}),
@@ -202,7 +256,8 @@ function start(component) {
   const env = { ...process.env, ...component.env(state.servers) };
   // Own process group: Ctrl-C reaches this script only, which stops the components in order.
   const child = spawn(command === 'node' ? process.execPath : command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  prefixLines(child.stdout, `[${component.name}] `, process.stdout);
+  if (component.stdoutFile) child.stdout.pipe(createWriteStream(component.stdoutFile, { mode: 0o600 }));
+  else prefixLines(child.stdout, `[${component.name}] `, process.stdout);
   prefixLines(child.stderr, `[${component.name}] `, process.stderr);
   const running = { component, child, ready: false };
   state.running.push(running);
@@ -293,7 +348,13 @@ async function main() {
   const components = COMPONENTS.filter((component) => options.demo || !component.demo);
   await checkPortsFree(components);
   if (options.build) await build();
-  if (options.demo) mkdirSync(DEMO_LOG_DIR, { recursive: true });
+  if (options.demo) {
+    mkdirSync(DEMO_LOG_DIR, { recursive: true });
+    // Each run starts a fresh mesh: the sidecars' xDS caches from a previous run are dropped (a
+    // sidecar booted from its cache before it holds a certificate does not yet pick the certificate
+    // up on its inbound TLS chain: see the CA/mTLS issue's note).
+    for (const f of readdirSync(DEMO_LOG_DIR)) if (f.endsWith('.xds-cache.json')) rmSync(join(DEMO_LOG_DIR, f), { force: true });
+  }
   for (const component of components) await waitReady(start(component));
   printEndpoints();
 }
