@@ -4,7 +4,7 @@
 // Ctrl-C stops what it started (servers it found running are left alone). `--no-build` skips the build,
 // `--no-demo` starts the control plane without the demo services, their proxies and the traffic.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureInstall } from './ensure-install.mjs';
 import {
@@ -348,13 +348,7 @@ async function main() {
   const components = COMPONENTS.filter((component) => options.demo || !component.demo);
   await checkPortsFree(components);
   if (options.build) await build();
-  if (options.demo) {
-    mkdirSync(DEMO_LOG_DIR, { recursive: true });
-    // Each run starts a fresh mesh: the sidecars' xDS caches from a previous run are dropped (a
-    // sidecar booted from its cache before it holds a certificate does not yet pick the certificate
-    // up on its inbound TLS chain: see the CA/mTLS issue's note).
-    for (const f of readdirSync(DEMO_LOG_DIR)) if (f.endsWith('.xds-cache.json')) rmSync(join(DEMO_LOG_DIR, f), { force: true });
-  }
+  if (options.demo) mkdirSync(DEMO_LOG_DIR, { recursive: true });
   for (const component of components) await waitReady(start(component));
   printEndpoints();
 }

@@ -62,7 +62,8 @@ export class WorkloadIdentity {
     this.client = client;
     this.id = spiffeIdOf({ subjectaltname: leaf.subjectAltName ?? '' });
     this.notAfter = Date.parse(leaf.validTo);
-    for (const l of this.listeners) l(this);
+    // A copy: a listener may unsubscribe itself while notified (the first-certificate waiter does).
+    for (const l of [...this.listeners]) l(this);
   }
 
   onChange(listener: IdentityListener): () => void {
