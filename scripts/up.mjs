@@ -189,7 +189,7 @@ function demoSidecar(w) {
       '--service', w.service, '--namespace', DEMO_PLAN.namespace, '--labels', `app=${w.service},version=${w.version}`,
       '--admin-port', String(w.admin), '--outbound-port', String(outbound), '--inbound-port', String(w.inbound), '--app-port', String(w.app),
       '--xds-cache', join(DEMO_LOG_DIR, `${w.name}.xds-cache.json`), '--access-log', accessLog,
-      '--ca', `127.0.0.1:${CAS[0].grpcPort}`, '--token-file', tokenFile(w)],
+      '--ca', CAS.map((c) => `127.0.0.1:${c.grpcPort}`).join(','), '--token-file', tokenFile(w)],
     requires: ['apps/proxy/dist/main.js'],
     ports: [w.admin, w.inbound, outbound],
     env: () => ({}),
