@@ -42,7 +42,7 @@ interface CertSpec {
 
 function certificate(c: CertSpec): Buffer {
   const serial = randomBytes(12);
-  serial[0] &= 0x7f;
+  serial[0] = (serial[0] & 0x7f) | 0x40; // positive and minimal (a leading 0x00 byte would be illegal DER padding)
   const exts = [extension('2.5.29.19', true, c.ca ? seq(tlv(0x01, Buffer.from([0xff]))) : seq())];
   // keyUsage: keyCertSign + cRLSign for the CA, digitalSignature for leaves.
   exts.push(extension('2.5.29.15', true, c.ca ? tlv(0x03, Buffer.from([0x01, 0x06])) : tlv(0x03, Buffer.from([0x07, 0x80]))));
