@@ -1,4 +1,4 @@
-import { createLogger, isWeftError } from '@weft/shared';
+import { runServiceMain } from '@weft/shared';
 import { caEnvHelp, readCaConfig } from './config/ca.config';
 import { loadOrCreateCaMaterial } from './keys/key-material';
 import { startCa } from './app/bootstrap';
@@ -23,37 +23,15 @@ ${caEnvHelp()}
   WEFT_LOG_LEVEL                     pino log level (default info)
 `;
 
-async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const log = createLogger('weft-ca');
-  let config;
-  try {
-    config = readCaConfig();
-  } catch (err) {
-    log.fatal({ err: isWeftError(err) ? err.message : err }, 'bad configuration');
-    process.exitCode = 2;
-    return;
-  }
-  try {
-    if (argv.includes('--init')) {
-      const material = await loadOrCreateCaMaterial(config.caDir, config.trustDomain);
-      log.info({ dir: config.caDir, generated: material.generated }, 'ca key material ready');
-      return;
-    }
-    const running = await startCa(config, log);
-    const stop = (signal: string): void => {
-      log.info({ signal }, 'shutting down');
-      void running.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  } catch (err) {
-    log.fatal({ err: isWeftError(err) ? { code: err.code, message: err.message } : err }, 'ca failed to start');
-    process.exit(1);
-  }
-}
-
-void main(process.argv.slice(2));
+void runServiceMain({
+  name: 'weft-ca',
+  what: 'ca',
+  help: HELP,
+  readConfig: () => readCaConfig(),
+  start: async (config, log, argv) => {
+    if (!argv.includes('--init')) return startCa(config, log);
+    const material = await loadOrCreateCaMaterial(config.caDir, config.trustDomain);
+    log.info({ dir: config.caDir, generated: material.generated }, 'ca key material ready');
+    return null;
+  },
+});

@@ -1,4 +1,4 @@
-import { createLogger, isWeftError } from '@weft/shared';
+import { runServiceMain } from '@weft/shared';
 import { startPilot } from './app/pilot.app';
 import { pilotEnvHelp, readPilotConfig } from './config/pilot.config';
 
@@ -16,33 +16,12 @@ ${pilotEnvHelp()}
   WEFT_LOG_LEVEL                     pino log level (default info)
 `;
 
-async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const log = createLogger('weft-pilot');
-  let config;
-  try {
-    config = readPilotConfig();
-  } catch (err) {
-    log.fatal({ err: isWeftError(err) ? err.message : err }, 'bad configuration');
-    process.exitCode = 2;
-    return;
-  }
-  try {
-    const running = await startPilot(config, log);
-    log.info({ replica: config.replicaId, xdsPort: running.xdsPort, httpPort: running.httpPort, services: running.model.stats().services }, 'pilot ready');
-    const stop = (signal: string): void => {
-      log.info({ signal }, 'shutting down');
-      void running.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  } catch (err) {
-    log.fatal({ err: isWeftError(err) ? err.message : err }, 'pilot failed to start');
-    process.exit(1);
-  }
-}
-
-void main(process.argv.slice(2));
+void runServiceMain({
+  name: 'weft-pilot',
+  what: 'pilot',
+  help: HELP,
+  readConfig: () => readPilotConfig(),
+  start: (config, log) => startPilot(config, log),
+  onReady: (running, config, log) =>
+    log.info({ replica: config.replicaId, xdsPort: running.xdsPort, httpPort: running.httpPort, services: running.model.stats().services }, 'pilot ready'),
+});

@@ -1,4 +1,4 @@
-import { createLogger, isWeftError } from '@weft/shared';
+import { runServiceMain } from '@weft/shared';
 import { readRegistryConfig, registryEnvHelp } from './config/registry.config';
 import { startRegistry } from './app/bootstrap';
 
@@ -15,32 +15,10 @@ ${registryEnvHelp()}
   WEFT_LOG_LEVEL                     pino log level (default info)
 `;
 
-async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const log = createLogger('weft-registry');
-  let config;
-  try {
-    config = readRegistryConfig();
-  } catch (err) {
-    log.fatal({ err: isWeftError(err) ? err.message : err }, 'bad configuration');
-    process.exitCode = 2;
-    return;
-  }
-  try {
-    const running = await startRegistry(config, log);
-    const stop = (signal: string): void => {
-      log.info({ signal }, 'shutting down');
-      void running.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  } catch (err) {
-    log.fatal({ err }, 'registry failed to start');
-    process.exit(1);
-  }
-}
-
-void main(process.argv.slice(2));
+void runServiceMain({
+  name: 'weft-registry',
+  what: 'registry',
+  help: HELP,
+  readConfig: () => readRegistryConfig(),
+  start: (config, log) => startRegistry(config, log),
+});

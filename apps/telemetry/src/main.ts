@@ -1,4 +1,4 @@
-import { createLogger, isWeftError } from '@weft/shared';
+import { runServiceMain } from '@weft/shared';
 import { startTelemetry } from './app/telemetry.app';
 import { readTelemetryConfig, telemetryEnvHelp } from './config/telemetry.config';
 
@@ -17,33 +17,11 @@ ${telemetryEnvHelp()}
   WEFT_LOG_LEVEL                     pino log level (default info)
 `;
 
-async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const log = createLogger('weft-telemetry');
-  let config;
-  try {
-    config = readTelemetryConfig();
-  } catch (err) {
-    log.fatal({ err: isWeftError(err) ? err.message : err }, 'bad configuration');
-    process.exitCode = 2;
-    return;
-  }
-  try {
-    const running = await startTelemetry(config, log);
-    log.info({ replica: config.replicaId, httpPort: running.httpPort, host: config.host }, 'telemetry ready');
-    const stop = (signal: string): void => {
-      log.info({ signal }, 'shutting down');
-      void running.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  } catch (err) {
-    log.fatal({ err: isWeftError(err) ? err.message : err }, 'telemetry failed to start');
-    process.exit(1);
-  }
-}
-
-void main(process.argv.slice(2));
+void runServiceMain({
+  name: 'weft-telemetry',
+  what: 'telemetry',
+  help: HELP,
+  readConfig: () => readTelemetryConfig(),
+  start: (config, log) => startTelemetry(config, log),
+  onReady: (running, config, log) => log.info({ replica: config.replicaId, httpPort: running.httpPort, host: config.host }, 'telemetry ready'),
+});

@@ -3,3 +3,4 @@ export * from './validation';
 export * from './logger';
 export * from './env';
 export * from './backoff';
+export * from './service-main';
