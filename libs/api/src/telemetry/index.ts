@@ -4,3 +4,4 @@ export * from './zipkin-span.schema';
 export * from './access-log.schema';
 export * from './latency-histogram';
 export * from './edge-accumulator';
+export * from './tap.schema';
