@@ -84,8 +84,16 @@ function installPackages(tools, log, hint) {
   if (stillMissing.length) throw new UserError(`apt-get finished but ${stillMissing.join(' and ')} is still not on PATH`);
 }
 
-/** Tools the test suite runs besides the servers: promtool (Debian package prometheus) lints /metrics output; openssl verifies the CA's chains. */
-export const TEST_TOOLS = [{ binary: 'promtool', pkg: 'prometheus' }, { binary: 'openssl', pkg: 'openssl' }];
+/**
+ * Tools the test suite runs besides the servers: promtool (Debian package prometheus) lints /metrics
+ * output; openssl verifies the CA's chains; chromium (headless, driven by playwright-core) loads the
+ * telemetry dashboard.
+ */
+export const TEST_TOOLS = [
+  { binary: 'promtool', pkg: 'prometheus' },
+  { binary: 'openssl', pkg: 'openssl' },
+  { binary: 'chromium', pkg: 'chromium' },
+];
 
 export function ensureTools(tools, { log = defaultLog } = {}) {
   installPackages(tools, log, `install ${tools.map((t) => t.pkg).join(' ')} (Debian/Ubuntu), or run \`npm test\` as root to let Weft do it`);
