@@ -13,6 +13,7 @@ import { CaMetrics } from '../issuer/ca.metrics';
 import { CaService } from '../issuer/ca.service';
 import type { CaMaterial } from '../keys/key-material';
 import { CaNatsServer } from '../nats/ca-nats.server';
+import { ListCertificatesRpc } from '../nats/list-certificates.rpc';
 import { TrustBundlePublisher } from '../nats/trust-bundle.publisher';
 import { Readiness } from './readiness';
 import { CA_MATERIAL, GRPC_PORT_SOURCE, LOGGER } from './tokens';
@@ -59,6 +60,7 @@ export class CaModule {
         CaGrpcServer,
         { provide: GRPC_PORT_SOURCE, useExisting: CaGrpcServer },
         CaNatsServer,
+        ListCertificatesRpc,
         TrustBundlePublisher,
       ],
     };

@@ -13,6 +13,7 @@ import { RulesService } from '../rules/rules.service';
 import { RulesWatcher } from '../rules/rules.watcher';
 import { XdsMetrics } from '../server/xds-metrics';
 import { XdsServer } from '../server/xds-server';
+import { ProxyStatusRpc } from '../status/proxy-status.rpc';
 import { RedisSyncStatusStore } from '../status/status.store';
 import { ModelProxyConfigSource } from './proxy-config.source';
 
@@ -84,10 +85,13 @@ export async function startPilot(config: PilotConfig, log: Logger): Promise<Runn
     throw err;
   }
   const httpPort = await http.listen(config.httpPort, config.host);
+  const statusRpc = new ProxyStatusRpc(nats, status, config.subjectPrefix, log);
+  await statusRpc.start();
 
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
     xds.close();
+    await statusRpc.stop();
     await new Promise<void>((r) => grpcServer.tryShutdown(() => r()));
     await http.close();
     registry.close();

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { z } from 'zod';
 import { PROTO_DIR } from '../registry/registry-proto';
 
 /** NATS subjects, queue group and gRPC contract of the CA (`weft.<app>.<entity>.<event>`), declared once. */
@@ -16,6 +17,24 @@ export function caCreateCertificateSubject(prefix = ''): string {
 export function caTrustBundleSubject(prefix = ''): string {
   return `${prefix}${CA_TRUST_BUNDLE_SUBJECT}`;
 }
+
+/**
+ * Request/reply (queue group {@link CA_RPC_QUEUE}): the issuance audit, what `GET /v1/certs` returns.
+ * Request payload {@link listCertificatesRequest}; reply `RpcReply<IssuedCertificateList>`.
+ */
+export const CA_LIST_CERTIFICATES_SUBJECT = 'weft.ca.rpc.listCertificates';
+
+export function caListCertificatesSubject(prefix = ''): string {
+  return `${prefix}${CA_LIST_CERTIFICATES_SUBJECT}`;
+}
+
+/** Payload of `weft.ca.rpc.listCertificates` (an empty body means the defaults). */
+export const listCertificatesRequest = z.object({
+  /** Also the expired records still kept (a day after expiry); default: only valid certificates. */
+  all: z.boolean().default(false),
+  limit: z.number().int().min(1).max(10_000).default(1000),
+});
+export type ListCertificatesRequest = z.output<typeof listCertificatesRequest>;
 
 export const CA_PROTO_FILE = 'weft/ca/v1/ca.proto';
 export const CA_GRPC_SERVICE = 'weft.ca.v1.CertificateService';
