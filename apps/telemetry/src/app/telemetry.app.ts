@@ -17,6 +17,7 @@ import { SeriesGuard } from '../ingest/series-guard';
 import { LogRepository } from '../logs/log.repository';
 import { MeshMetricsRepository } from '../metrics/mesh-metrics.repository';
 import { MetricsEndpoint } from '../metrics/metrics-endpoint';
+import { TapHub } from '../tap/tap-hub.service';
 import { TraceRepository } from '../traces/trace.repository';
 import { WindowRepository } from '../windows/window.repository';
 import { TelemetryKeys } from './telemetry-keys';
@@ -58,12 +59,14 @@ export async function startTelemetry(config: TelemetryConfig, log: Logger): Prom
   const registry = new Registry();
   const metrics = new IngestMetrics(registry);
   const { ingester, traces, logs, spans, accessLogs } = consumers(config, nats, redis, keys, metrics, log);
+  const tap = new TapHub(nats, { subjectPrefix: config.subjectPrefix }, registry, log);
   const http = await createTelemetryHttpApp({
     windows: new WindowRepository(redis, keys),
     metrics: new MetricsEndpoint(new MeshMetricsRepository(redis, keys), registry),
     ingestMetrics: metrics,
     traces,
     logs,
+    tap,
     logger: log,
     replica: config.replicaId,
     token: config.token,
@@ -80,6 +83,7 @@ export async function startTelemetry(config: TelemetryConfig, log: Logger): Prom
 
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
+    tap.close();
     await Promise.all([ingester.stop(), spans.stop(), accessLogs.stop()]);
     await http.close();
     await nats.drain().catch(() => undefined);

@@ -9,6 +9,7 @@ import { LogsController } from './logs.controller';
 import { OpsController } from './ops.controller';
 import { RestErrorFilter } from './rest-error.filter';
 import { StatsController } from './stats.controller';
+import { TapController } from '../tap/tap.controller';
 import { TELEMETRY_HTTP_DEPS, type TelemetryHttpDeps } from './telemetry-http.deps';
 import { ZipkinController } from './zipkin.controller';
 
@@ -21,7 +22,7 @@ export class TelemetryHttpModule {
   static forRoot(deps: TelemetryHttpDeps): DynamicModule {
     return {
       module: TelemetryHttpModule,
-      controllers: [OpsController, StatsController, LogsController, ZipkinController],
+      controllers: [OpsController, StatsController, LogsController, ZipkinController, TapController],
       providers: [{ provide: TELEMETRY_HTTP_DEPS, useValue: deps }, BearerAuthGuard, { provide: APP_FILTER, useClass: RestErrorFilter }],
     };
   }

@@ -4,6 +4,7 @@ import type { MetricsEndpoint } from '../metrics/metrics-endpoint';
 import type { TraceRepository } from '../traces/trace.repository';
 import type { WindowRepository } from '../windows/window.repository';
 import type { IngestMetrics } from '../ingest/ingest.metrics';
+import type { TapHub } from '../tap/tap-hub.service';
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -23,6 +24,8 @@ export interface TelemetryHttpDeps {
   readonly token?: string;
   readonly readiness: () => ReadinessReport;
   readonly now?: () => number;
+  /** The live-tap hub (`GET /api/v1/tap`); undefined: tap answers 503. */
+  readonly tap?: TapHub;
 }
 
 export const TELEMETRY_HTTP_DEPS = Symbol('TELEMETRY_HTTP_DEPS');
