@@ -218,7 +218,8 @@ export class Proxy implements AdminTarget {
     ctx.done = true;
     const durationMs = performance.now() - ctx.startMs;
     const status = ctx.status === 0 && ctx.flags.includes('DC') ? 0 : ctx.status;
-    const upstreamTls = ctx.inbound || ctx.upstreamCluster === null || this.identity === null ? null : (this.clusters.get(ctx.upstreamCluster)?.model.tls ?? null);
+    const clusterTls = ctx.inbound || ctx.upstreamCluster === null || this.identity === null ? null : (this.clusters.get(ctx.upstreamCluster)?.model.tls ?? null);
+    const upstreamTls = clusterTls?.source === 'mesh' ? clusterTls : null; // SIMPLE/MUTUAL to files' certificates is not mesh mTLS
     const mtls = ctx.inbound ? ctx.peerPrincipal !== null : upstreamTls !== null;
     this.metrics.record({
       inbound: ctx.inbound,

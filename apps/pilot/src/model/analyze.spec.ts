@@ -44,7 +44,12 @@ describe('MeshModel.analyze (istioctl analyze)', () => {
     ['two DestinationRules for one host', DR('a', 'reviews') + DR('b', 'reviews'), [{ level: 'Warning', code: 'WEFT0104', document: 'DestinationRule/default/b' }]],
     ['a per-workload DestinationRule', DR('reviews', 'reviews', '[]', '  workloadSelector: {matchLabels: {app: productpage}}\n'), [{ level: 'Warning', code: 'WEFT0106', document: 'DestinationRule/default/reviews' }]],
     ['mesh mTLS (ISTIO_MUTUAL) is supported', DR('reviews', 'reviews', '[]', '  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}\n'), []],
-    ['TLS with client files', DR('reviews', 'reviews', '[]', '  trafficPolicy: {tls: {mode: SIMPLE}}\n'), [{ level: 'Error', code: 'WEFT0107', document: 'DestinationRule/default/reviews' }]],
+    ['TLS with client files is supported', DR('reviews', 'reviews', '[]', '  trafficPolicy: {tls: {mode: SIMPLE}}\n'), []],
+    [
+      'TLS from a Kubernetes secret (credentialName), on a port',
+      DR('reviews', 'reviews', '[]', '  trafficPolicy: {portLevelSettings: [{port: {number: 9080}, tls: {mode: MUTUAL, credentialName: reviews-client}}]}\n'),
+      [{ level: 'Error', code: 'WEFT0107', document: 'DestinationRule/default/reviews' }],
+    ],
   ])('%s', (_name, yaml, expected) => {
     expect(analyze(yaml)).toEqual(expected);
   });

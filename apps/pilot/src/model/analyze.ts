@@ -91,9 +91,11 @@ function checkDestinationRule(doc: RuleDocumentOf<'DestinationRule'>, services: 
       report('Warning', 'WEFT0103', doc, `subset ${subset.name} selects no instance of ${service.fqdn} (labels ${JSON.stringify(subset.labels)})`);
     }
   }
-  const tls = spec.trafficPolicy?.tls ?? null;
-  if (tls !== null && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL')) {
-    report('Error', 'WEFT0107', doc, `tls mode ${tls.mode} (certificates from files on the client) is not supported: use ISTIO_MUTUAL (the mesh identity) or DISABLE; traffic goes in plaintext`);
+  const policies = [spec.trafficPolicy, ...spec.subsets.map((s) => s.trafficPolicy)].filter((p) => p !== undefined && p !== null);
+  const tlsBlocks = policies.flatMap((p) => [p.tls, ...(p.portLevelSettings ?? []).map((l) => l.tls)]);
+  for (const tls of tlsBlocks) {
+    if (tls === undefined || tls === null || tls.credentialName === null || tls.credentialName === undefined) continue;
+    report('Error', 'WEFT0107', doc, `tls.credentialName ${tls.credentialName} (a Kubernetes secret) is not supported: give the files (caCertificates, clientCertificate, privateKey); sidecars refuse the cluster (NACK) and keep their last good config`);
   }
 }
 

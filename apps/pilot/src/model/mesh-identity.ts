@@ -1,13 +1,15 @@
 import type { ClientTls } from '@weft/api';
-import { outboundSni, spiffeId, TLS_MODE_LABEL, type UpstreamTlsView } from '../generators/tls.generator';
+import { type FileTlsView, outboundSni, spiffeId, SYSTEM_CA_FILE, TLS_MODE_LABEL, type UpstreamTlsView } from '../generators/tls.generator';
 import type { MeshEndpoint } from './mesh-endpoint';
 import type { MeshService } from './mesh-service';
 
 /**
- * Whether an outbound cluster originates mTLS, and to which identities (Istio's auto mTLS): a
+ * Whether an outbound cluster originates TLS, and how. Mesh mTLS (Istio's auto mTLS): a
  * DestinationRule `tls.mode` ISTIO_MUTUAL always, DISABLE never; without DestinationRule TLS, when
  * every endpoint of the cluster is meshed (label `security.istio.io/tlsMode: istio`). SIMPLE and
- * MUTUAL (files on the client) are not supported: plaintext, analyze reports it.
+ * MUTUAL: TLS with files on the client's host, as Istio does it — the server certificate verified
+ * against `caCertificates` (the system trust store when unset, none with insecureSkipVerify), its
+ * name against `subjectAltNames` (else the SNI), SNI `sni` or the service's host.
  */
 export function clusterTls(
   service: MeshService,
@@ -17,10 +19,25 @@ export function clusterTls(
   tls: ClientTls | null,
 ): UpstreamTlsView | null {
   const endpoints = subsetLabels === null ? service.endpoints : service.endpoints.filter((e) => e.hasLabels(subsetLabels));
+  if (tls !== null && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL')) return fileTls(service, tls);
   if (tls !== null && tls.mode !== 'ISTIO_MUTUAL') return null;
   if (tls === null && !allMeshed(endpoints)) return null;
   const sans = tls !== null && tls.subjectAltNames.length > 0 ? tls.subjectAltNames : identities(service, endpoints);
   return { sni: tls?.sni ?? outboundSni(port, subset, service.fqdn), subjectAltNames: sans };
+}
+
+function fileTls(service: MeshService, tls: ClientTls): FileTlsView {
+  const sni = tls.sni ?? service.fqdn;
+  const verify = !tls.insecureSkipVerify;
+  return {
+    kind: 'files',
+    sni,
+    subjectAltNames: !verify ? [] : tls.subjectAltNames.length > 0 ? tls.subjectAltNames : [sni],
+    caCertificates: verify ? (tls.caCertificates ?? SYSTEM_CA_FILE) : null,
+    clientCertificate: tls.mode === 'MUTUAL' ? tls.clientCertificate : null,
+    privateKey: tls.mode === 'MUTUAL' ? tls.privateKey : null,
+    credentialName: tls.credentialName,
+  };
 }
 
 /** The SPIFFE IDs of the endpoints' service accounts (the service's name when an endpoint has none), sorted. */

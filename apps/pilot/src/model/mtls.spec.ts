@@ -89,6 +89,37 @@ describe('outbound mTLS (DestinationRule tls, auto mTLS)', () => {
     expect(tlsOf(on.m)).toMatchObject({ typed_config: { sni: `outbound_.9080_._.${FQDN}` } });
   });
 
+  it('DestinationRule SIMPLE / MUTUAL: TLS from files as Istio translates it (CA, SANs else the SNI, client files), meshed or not', () => {
+    const tlsDr = (tls: string): string => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: reviews}\nspec: {host: reviews, trafficPolicy: {tls: ${tls}}}\n`;
+    const typed = (tls: string, meshed = false): unknown => {
+      const { m } = setup(meshed);
+      m.replaceRules(rules(tlsDr(tls)));
+      return (tlsOf(m) as { typed_config: unknown }).typed_config;
+    };
+    expect(typed('{mode: SIMPLE, caCertificates: /etc/ext/ca.pem}', true)).toEqual({
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+      sni: FQDN,
+      common_tls_context: { validation_context: { trusted_ca: { filename: '/etc/ext/ca.pem' }, match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: FQDN } }] } },
+    });
+    expect(typed('{mode: SIMPLE, sni: api.example.com, subjectAltNames: [api.example.com, "spiffe://x/y"]}')).toMatchObject({
+      sni: 'api.example.com',
+      common_tls_context: {
+        validation_context: {
+          trusted_ca: { filename: '/etc/ssl/certs/ca-certificates.crt' },
+          match_typed_subject_alt_names: [
+            { san_type: 'DNS', matcher: { exact: 'api.example.com' } },
+            { san_type: 'URI', matcher: { exact: 'spiffe://x/y' } },
+          ],
+        },
+      },
+    });
+    expect(typed('{mode: MUTUAL, clientCertificate: /c.pem, privateKey: /k.pem, insecureSkipVerify: true}')).toEqual({
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+      sni: FQDN,
+      common_tls_context: { tls_certificates: [{ certificate_chain: { filename: '/c.pem' }, private_key: { filename: '/k.pem' } }] },
+    });
+  });
+
   it('identities come from the endpoints\' service accounts; a change of them re-emits the cluster, instance churn does not', () => {
     const { m, changes } = setup(true);
     expect(tlsOf(m)).toBeDefined();

@@ -83,8 +83,8 @@ const cases: Case[] = [
   [
     'an inline certificate',
     (d) => (cluster0(d).transport_socket = tlsSocket({ tls_certificates: [{ certificate_chain: { inline_string: 'x' } }] })),
-    `${C0}.transport_socket.typed_config.common_tls_context.tls_certificates`,
-    /^not supported by weft-proxy \(secrets are local to the proxy/,
+    `${C0}.transport_socket.typed_config.common_tls_context.tls_certificates[0].certificate_chain.inline_string`,
+    /^a file on the proxy's host is required \(`filename`\): key material never travels in a config/,
   ],
   ['dynamic_resources', (d) => (d.dynamic_resources = { ads_config: {} }), 'dynamic_resources', /^not supported by weft-proxy \(the xDS server is given on the command line: --xds/],
   [

@@ -1,4 +1,4 @@
-import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { UpstreamTlsModel } from '@weft/proxy-core';
 import { principalOf, spiffeIdOf } from './spiffe';
@@ -20,41 +20,76 @@ export class UpstreamTlsError extends Error {
 }
 
 /**
- * mTLS origination for one cluster's hosts: the workload SVID and trust bundle current at connect
- * time (a rotation applies to new connections; open ones keep theirs), the cluster's SNI and ALPN,
- * the server chain verified against ROOTCA and its SPIFFE ID against the accepted SANs.
+ * TLS origination for one cluster's hosts. Mesh (ISTIO_MUTUAL): the workload SVID and trust bundle
+ * current at connect time (a rotation applies to new connections; open ones keep theirs), the server's
+ * SPIFFE ID checked against the accepted SANs; without an identity every connect fails with
+ * WEFT_ERR_TLS_NO_CERTIFICATE (UF), never plaintext. Files (DestinationRule SIMPLE / MUTUAL): the
+ * context built from the files when the config was accepted, the chain verified against its CAs and
+ * the certificate's DNS/URI SANs against the accepted ones.
  */
-export function upstreamTlsConnector(identity: WorkloadIdentity, model: UpstreamTlsModel, alpn: readonly string[], timeoutMs: number): Connector {
+export function upstreamTlsConnector(identity: WorkloadIdentity | null, model: UpstreamTlsModel, alpn: readonly string[], timeoutMs: number): Connector {
+  if (model.source === 'files') {
+    const secureContext = model.secureContext as SecureContext;
+    const check = (_host: string, cert: PeerCertificate): Error | undefined => checkSans(cert, model.subjectAltNames);
+    return (opts, callback) => handshake(opts, callback, { secureContext, sni: model.sni, alpn, verify: model.verify, check, timeoutMs });
+  }
+  if (identity === null) {
+    return (_opts, callback) => callback(new UpstreamTlsError('WEFT_ERR_TLS_NO_CERTIFICATE', 'mTLS cluster but the proxy has no workload identity (--ca)'), null);
+  }
   const accepted = new Set(model.subjectAltNames);
-  const checkServerIdentity = (_host: string, cert: PeerCertificate): Error | undefined => checkPeer(cert, accepted, model.subjectAltNames);
+  const check = (_host: string, cert: PeerCertificate): Error | undefined => checkPeer(cert, accepted, model.subjectAltNames);
   return (opts, callback) => {
     const secureContext = identity.clientContext;
     if (secureContext === null) return callback(new UpstreamTlsError('WEFT_ERR_TLS_NO_CERTIFICATE', 'no workload certificate yet for mTLS'), null);
-    const socket = tlsConnect({
-      host: opts.hostname,
-      port: Number(opts.port),
-      secureContext,
-      servername: model.sni === '' ? undefined : model.sni,
-      ALPNProtocols: [...alpn],
-      rejectUnauthorized: true,
-      checkServerIdentity,
-    });
-    socket.setNoDelay(true);
-    let settled = false;
-    const done = (err: Error | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.removeListener('error', onError);
-      if (err === null) return callback(null, socket as TLSSocket);
-      socket.destroy();
-      callback(err, null);
-    };
-    const onError = (err: Error & { code?: string }): void => done(err instanceof UpstreamTlsError ? err : handshakeError(opts.hostname, opts.port, err));
-    const timer = setTimeout(() => done(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' })), timeoutMs);
-    socket.once('secureConnect', () => done(null));
-    socket.on('error', onError);
+    handshake(opts, callback, { secureContext, sni: model.sni, alpn, verify: true, check, timeoutMs });
   };
+}
+
+interface HandshakeOptions {
+  readonly secureContext: SecureContext;
+  readonly sni: string;
+  readonly alpn: readonly string[];
+  readonly verify: boolean;
+  readonly check: (host: string, cert: PeerCertificate) => Error | undefined;
+  readonly timeoutMs: number;
+}
+
+function handshake(opts: buildConnector.Options, callback: buildConnector.Callback, o: HandshakeOptions): void {
+  const socket = tlsConnect({
+    host: opts.hostname,
+    port: Number(opts.port),
+    secureContext: o.secureContext,
+    servername: o.sni === '' ? undefined : o.sni,
+    ALPNProtocols: [...o.alpn],
+    rejectUnauthorized: o.verify,
+    checkServerIdentity: o.check,
+  });
+  socket.setNoDelay(true);
+  let settled = false;
+  const done = (err: Error | null): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    socket.removeListener('error', onError);
+    if (err === null) return callback(null, socket as TLSSocket);
+    socket.destroy();
+    callback(err, null);
+  };
+  const onError = (err: Error & { code?: string }): void => done(err instanceof UpstreamTlsError ? err : handshakeError(opts.hostname, opts.port, err));
+  const timer = setTimeout(() => done(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' })), o.timeoutMs);
+  socket.once('secureConnect', () => done(null));
+  socket.on('error', onError);
+}
+
+/** Files mode: `DNS:<name>` / `URI:<uri>` matchers against the certificate's subjectAltName, exact. */
+function checkSans(cert: PeerCertificate, accepted: readonly string[]): Error | undefined {
+  if (accepted.length === 0) return undefined;
+  const presented = (cert.subjectaltname ?? '').split(', ').filter((s) => s !== '');
+  if (presented.some((p) => accepted.includes(p))) return undefined;
+  return new UpstreamTlsError(
+    'WEFT_ERR_TLS_PEER_IDENTITY',
+    `upstream certificate names ${presented.length === 0 ? '(no subjectAltName)' : presented.join(', ')}; expected ${accepted.join(' or ')}`,
+  );
 }
 
 function checkPeer(cert: PeerCertificate, accepted: ReadonlySet<string>, expected: readonly string[]): Error | undefined {

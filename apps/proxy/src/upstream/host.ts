@@ -1,6 +1,6 @@
 import { Client, Pool, H2CClient, type Dispatcher } from 'undici';
 import type { EndpointModel, EwmaHost, HealthStatus, Locality, PeakEwma, UpstreamTlsModel } from '@weft/proxy-core';
-import { upstreamTlsConnector, type Connector } from '../tls/upstream-connector';
+import { upstreamTlsConnector } from '../tls/upstream-connector';
 import type { WorkloadIdentity } from '../tls/workload-identity';
 
 export interface HostPoolOptions {
@@ -9,7 +9,7 @@ export interface HostPoolOptions {
   readonly maxConnections: number;
   readonly idleTimeoutMs: number | null;
   readonly maxRequestsPerConnection: number | null;
-  /** mTLS with the workload identity; null: plaintext. */
+  /** TLS origination (mesh mTLS or files); null: plaintext. */
   readonly tls: UpstreamTlsModel | null;
 }
 
@@ -95,13 +95,13 @@ function createDispatcher(id: string, o: HostPoolOptions, identity: WorkloadIden
 }
 
 /**
- * mTLS: the same pools over TLS connections made by the identity's connector (HTTP/2 negotiated by
- * ALPN). Without an identity every connect fails with WEFT_ERR_TLS_NO_CERTIFICATE (UF), never plaintext.
+ * TLS (mesh mTLS or DestinationRule SIMPLE/MUTUAL): the same pools over TLS connections made by the
+ * cluster's connector (HTTP/2 negotiated by ALPN).
  */
 function createTlsDispatcher(id: string, o: HostPoolOptions, tls: UpstreamTlsModel, identity: WorkloadIdentity | null): Dispatcher {
   const origin = `https://${id}`;
   const alpn = o.protocol === 'http2' ? ['h2'] : ['http/1.1'];
-  const connect = identity === null ? noIdentity : upstreamTlsConnector(identity, tls, alpn, o.connectTimeoutMs);
+  const connect = upstreamTlsConnector(identity, tls, alpn, o.connectTimeoutMs);
   const common = {
     connect,
     keepAliveTimeout: o.idleTimeoutMs ?? 60_000,
@@ -113,6 +113,3 @@ function createTlsDispatcher(id: string, o: HostPoolOptions, tls: UpstreamTlsMod
   if (o.protocol === 'http2') return new Client(origin, { ...common, allowH2: true, maxConcurrentStreams: 1000, pipelining: 100 });
   return new Pool(origin, { ...common, connections: o.maxConnections, pipelining: 1, maxRequestsPerClient: o.maxRequestsPerConnection ?? undefined });
 }
-
-const noIdentity: Connector = (_opts, callback) =>
-  callback(Object.assign(new Error('mTLS cluster but the proxy has no workload identity (--ca)'), { code: 'WEFT_ERR_TLS_NO_CERTIFICATE' }), null);

@@ -75,12 +75,40 @@ export interface ClusterModel {
   readonly tls: UpstreamTlsModel | null;
 }
 
-/** Upstream mTLS: the proxy's SVID (SDS `default`), peers verified against the trust bundle (SDS `ROOTCA`). */
-export interface UpstreamTlsModel {
+/**
+ * Upstream TLS of a cluster. `mesh`: Istio's mTLS (ISTIO_MUTUAL / auto mTLS) with the proxy's SVID (SDS
+ * `default`), peers verified against the trust bundle (SDS `ROOTCA`). `files`: TLS origination with
+ * certificates from files on the proxy's host (DestinationRule SIMPLE / MUTUAL), read when the config
+ * is accepted.
+ */
+export type UpstreamTlsModel = MeshUpstreamTlsModel | FileUpstreamTlsModel;
+
+interface UpstreamTlsCommon {
   /** SNI sent in the ClientHello ('' = none). */
   readonly sni: string;
-  /** Accepted URI SANs of the server certificate (exact); empty: any certificate the trust bundle verifies. */
+  /**
+   * Accepted SANs of the server certificate (exact): mesh: URI SANs (SPIFFE IDs); files: `DNS:<name>`
+   * or `URI:<uri>`. Empty: any certificate the trust anchors verify.
+   */
   readonly subjectAltNames: readonly string[];
+}
+
+export interface MeshUpstreamTlsModel extends UpstreamTlsCommon {
+  readonly source: 'mesh';
+}
+
+export interface FileUpstreamTlsModel extends UpstreamTlsCommon {
+  readonly source: 'files';
+  /**
+   * The client side of the handshake built from the files (trusted CAs, and for MUTUAL the client
+   * certificate chain and key): an opaque node:tls SecureContext, so key material never sits in a
+   * plain field that a dump or a log could print.
+   */
+  readonly secureContext: unknown;
+  /** validation_context.trusted_ca given: the server chain must verify; false: not verified (insecureSkipVerify). */
+  readonly verify: boolean;
+  /** The files it was built from (for /config_dump and errors; never their contents). */
+  readonly files: { readonly trustedCa: string | null; readonly certificateChain: string | null; readonly privateKey: string | null };
 }
 
 /** Downstream TLS of a listener: the proxy's SVID, client certificates verified against the trust bundle. */

@@ -120,7 +120,8 @@ export function redirectAction(m: ProtoMessage): RedirectActionModel {
 }
 
 /** envoy.config.route.v3.DirectResponseAction. */
-export function directResponseAction(m: ProtoMessage): DirectResponseActionModel {
+export function directResponseAction(m: ProtoMessage, path: string, ctx: ConfigContext): DirectResponseActionModel {
   const body = msg(m, 'body');
+  if (body !== null && has(body, 'filename')) ctx.issue(fieldPath(path, 'body.filename'), 'not supported by weft-proxy (use inline_string)');
   return { kind: 'direct_response', status: num(m, 'status') ?? 200, body: body === null ? null : str(body, 'inline_string') };
 }

@@ -59,7 +59,7 @@ function routeAction(m: ProtoMessage, path: string, ctx: ConfigContext): RouteAc
   if (forward !== null) return forwardAction(forward, fieldPath(path, 'route'), ctx);
   const redirect = msg(m, 'redirect');
   if (redirect !== null) return redirectAction(redirect);
-  return directResponseAction(msg(m, 'direct_response') ?? {});
+  return directResponseAction(msg(m, 'direct_response') ?? {}, fieldPath(path, 'direct_response'), ctx);
 }
 
 /** Envoy: a wildcard only alone, leading or trailing. */

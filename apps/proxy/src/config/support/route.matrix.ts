@@ -159,11 +159,11 @@ export const ROUTE_SUPPORT: Readonly<Record<string, MessageSupport>> = {
   },
   [`${R}.DirectResponseAction`]: { honoured: ['status', 'body'] },
   'envoy.config.core.v3.DataSource': {
-    honoured: ['inline_string'],
+    honoured: ['inline_string', 'filename'],
+    notes: ['direct response bodies: `inline_string` only; TLS certificates and keys: `filename` only (key material never travels in a config)'],
     reasons: {
-      filename: 'use inline_string',
-      inline_bytes: 'use inline_string',
-      environment_variable: 'use inline_string',
+      inline_bytes: 'use inline_string (bodies) or filename (TLS files)',
+      environment_variable: 'use inline_string (bodies) or filename (TLS files)',
     },
   },
 };

@@ -26,10 +26,18 @@ export const TLS_SUPPORT: Readonly<Record<string, MessageSupport>> = {
     reasons: { allow_renegotiation: 'renegotiation is not supported', max_session_keys: 'session resumption is not configurable' },
   },
   [`${T}.CommonTlsContext`]: {
-    honoured: ['tls_certificate_sds_secret_configs', 'combined_validation_context', 'validation_context_sds_secret_config'],
+    honoured: ['tls_certificate_sds_secret_configs', 'combined_validation_context', 'validation_context_sds_secret_config', 'tls_certificates', 'validation_context'],
     ignored: ['alpn_protocols'],
-    notes: ['`tls_certificate_sds_secret_configs`: exactly [{name: default}]; the validation context: SDS `ROOTCA`', 'ALPN is chosen by the proxy (h2, http/1.1)'],
-    reasons: { tls_certificates: LOCAL_SECRETS, validation_context: LOCAL_SECRETS, tls_params: 'TLS parameters are fixed (TLS 1.2+)' },
+    notes: [
+      'mesh mTLS: `tls_certificate_sds_secret_configs` exactly [{name: default}] and the validation context SDS `ROOTCA`',
+      'upstream TLS from files (DestinationRule SIMPLE / MUTUAL): `tls_certificates` (at most one, `filename`s) and `validation_context`; not mixed with the SDS secrets',
+      'ALPN is chosen by the proxy (h2, http/1.1)',
+    ],
+    reasons: { tls_params: 'TLS parameters are fixed (TLS 1.2+)' },
+  },
+  [`${T}.TlsCertificate`]: {
+    honoured: ['certificate_chain', 'private_key'],
+    notes: ['both by `filename`, read and checked (the key matches the chain) when the config is accepted'],
   },
   [`${T}.SdsSecretConfig`]: {
     honoured: ['name'],
@@ -40,9 +48,11 @@ export const TLS_SUPPORT: Readonly<Record<string, MessageSupport>> = {
     honoured: ['default_validation_context', 'validation_context_sds_secret_config'],
   },
   [`${T}.CertificateValidationContext`]: {
-    honoured: ['match_typed_subject_alt_names'],
-    notes: ['`match_typed_subject_alt_names`: URI SANs with exact matchers (SPIFFE IDs), any of which the peer must present'],
-    reasons: { trusted_ca: LOCAL_SECRETS },
+    honoured: ['match_typed_subject_alt_names', 'trusted_ca'],
+    notes: [
+      '`match_typed_subject_alt_names`: exact matchers; mesh: URI SANs (SPIFFE IDs); files: DNS or URI SANs; any of them must be presented',
+      '`trusted_ca`: files mode only, by `filename`; without it the server certificate is not verified (Envoy\'s semantics) and SAN matchers are refused',
+    ],
   },
   [`${T}.SubjectAltNameMatcher`]: { honoured: ['san_type', 'matcher'] },
   'envoy.config.listener.v3.FilterChainMatch': {
