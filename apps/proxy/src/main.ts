@@ -5,6 +5,7 @@ import { createLogger, isWeftError, type Logger } from '@weft/shared';
 import { proxyHelp, readFlags, type ProxyFlags } from './config/flags';
 import { loadBootstrap, type BootstrapResult } from './config';
 import { applyFlagOverrides } from './config/flag-overrides';
+import type { TelemetryOptions } from './observability/telemetry/telemetry-reporter';
 import { Proxy } from './proxy';
 import { startIdentity, type RunningIdentity } from './tls/identity-runtime';
 import type { WorkloadIdentity } from './tls/workload-identity';
@@ -19,6 +20,21 @@ function fatal(log: Logger, err: unknown, msg: string, code = 1): never {
   process.exit(code);
 }
 
+/** Reporting to telemetry (--nats): the proxy's identity from --service, --namespace, --labels version, --node-id. */
+function telemetryOf(flags: ProxyFlags): TelemetryOptions | null {
+  if (flags.nats === undefined) return null;
+  const version = flags.labels['version'];
+  const workload = version === undefined || version === '' ? flags.service : `${flags.service}-${version}`;
+  return {
+    natsUrl: flags.nats,
+    subjectPrefix: flags['subject-prefix'],
+    intervalMs: flags['telemetry-interval-ms'],
+    traceSamplingPercent: flags['trace-sampling'],
+    logSamplingPercent: flags['log-sampling'],
+    identity: { id: flags['node-id'] ?? `${workload}.${flags.namespace}~${process.pid}`, service: flags.service, workload, namespace: flags.namespace },
+  };
+}
+
 function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) => ConfigSnapshot, adminPort: number | null, identity: WorkloadIdentity | null): Proxy {
   return new Proxy({
     identity,
@@ -29,6 +45,7 @@ function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) =>
     namespace: flags.namespace,
     drainTimeoutMs: flags['drain-timeout-ms'],
     adminPort,
+    telemetry: telemetryOf(flags),
   });
 }
 

@@ -7,6 +7,8 @@ import type { RequestContext } from './listener/request-context';
 import { TcpProxyListener } from './listener/tcp-proxy';
 import { AccessLog } from './observability/access-log';
 import { ProxyMetrics } from './observability/proxy-metrics';
+import { TelemetryReporter, type TelemetryOptions } from './observability/telemetry/telemetry-reporter';
+import { configureTracing } from './router/trace-headers';
 import { RouteStage, type ActiveHttpConfig, type OnDemandHook, type RouteDeps } from './router/route-stage';
 import { ClusterManager } from './upstream/cluster-manager';
 import type { WorkloadIdentity } from './tls/workload-identity';
@@ -23,6 +25,8 @@ export interface ProxyOptions {
   readonly adminPort: number | null;
   /** The workload identity (SVID + trust bundle) for mTLS listeners and clusters; none: plaintext only. */
   readonly identity?: WorkloadIdentity | null;
+  /** Reporting to telemetry over NATS (--nats); null or absent: off. */
+  readonly telemetry?: TelemetryOptions | null;
 }
 
 type AnyListener = HttpListener | TcpProxyListener;
@@ -52,6 +56,7 @@ export class Proxy implements AdminTarget {
   readonly deps: RouteDeps;
   readonly logger: Logger;
   private readonly identity: WorkloadIdentity | null;
+  readonly telemetry: TelemetryReporter | null;
 
   constructor(private readonly options: ProxyOptions) {
     this.logger = options.logger;
@@ -61,7 +66,16 @@ export class Proxy implements AdminTarget {
     const identity = this.identity;
     if (identity !== null) this.metrics.ownPrincipal = () => identity.spiffeId;
     this.clusters = new ClusterManager(this.metrics, options.logger.child({ component: 'cluster-manager' }), this.identity);
+    this.telemetry = this.startTelemetry(options.telemetry ?? null);
     this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx), onDemand: null };
+  }
+
+  private startTelemetry(o: TelemetryOptions | null): TelemetryReporter | null {
+    if (o === null) return null;
+    const identity = this.identity;
+    const reporter = new TelemetryReporter(o, this.metrics.registry, this.logger.child({ component: 'telemetry' }), () => identity?.spiffeId ?? null);
+    configureTracing({ samplingPercent: o.traceSamplingPercent, peer: `${o.identity.workload}.${o.identity.namespace}` });
+    return reporter;
   }
 
   /** Wires the xDS client in: VHDS on demand for RDS listeners, and its state in /config_dump. */
@@ -165,7 +179,7 @@ export class Proxy implements AdminTarget {
         if (this.reusable(model)) continue;
         const stage = stages.get(model.name) ?? null;
         const log = this.logger.child({ component: 'listener', listener: model.name });
-        const l: AnyListener = stage !== null ? new HttpListener(model, stage, log, this.identity) : new TcpProxyListener(model, this.clusters, this.metrics, log);
+        const l: AnyListener = stage !== null ? new HttpListener(model, stage, log, this.identity) : new TcpProxyListener(model, this.clusters, this.metrics, log, this.telemetry);
         const port = await l.listen().catch((err: Error) => {
           throw new Error(`listener ${model.name}: ${err.message}`, { cause: err });
         });
@@ -221,6 +235,7 @@ export class Proxy implements AdminTarget {
     const clusterTls = ctx.inbound || ctx.upstreamCluster === null || this.identity === null ? null : (this.clusters.get(ctx.upstreamCluster)?.model.tls ?? null);
     const upstreamTls = clusterTls?.source === 'mesh' ? clusterTls : null; // SIMPLE/MUTUAL to files' certificates is not mesh mTLS
     const mtls = ctx.inbound ? ctx.peerPrincipal !== null : upstreamTls !== null;
+    const peerPrincipal = ctx.inbound ? ctx.peerPrincipal : (upstreamTls?.subjectAltNames[0] ?? null);
     this.metrics.record({
       inbound: ctx.inbound,
       cluster: ctx.upstreamCluster ?? 'unknown',
@@ -232,8 +247,9 @@ export class Proxy implements AdminTarget {
       requestBytes: ctx.bytesReceived,
       responseBytes: ctx.bytesSent,
       mtls,
-      peerPrincipal: ctx.inbound ? ctx.peerPrincipal : (upstreamTls?.subjectAltNames[0] ?? null),
+      peerPrincipal,
     });
+    if (this.telemetry !== null) this.telemetry.onRequest(ctx, status, durationMs, mtls, peerPrincipal);
     this.accessLog.write({
       method: ctx.method,
       authority: ctx.authority,
@@ -305,6 +321,10 @@ export class Proxy implements AdminTarget {
     await this.admin?.close();
     await this.clusters.close();
     this.accessLog.flush();
+    if (this.telemetry !== null) {
+      await this.telemetry.close();
+      configureTracing(null);
+    }
   }
 }
 

@@ -5,6 +5,11 @@ import type { ClusterManager } from '../upstream/cluster-manager';
 import type { ProxyMetrics } from '../observability/proxy-metrics';
 import { listenOn } from './listen';
 
+/** Where TCP activity is reported besides the metrics (telemetry), per connection. */
+export interface TcpTelemetry {
+  onTcp(cluster: string, inbound: boolean, opened: boolean, sentBytes: number, receivedBytes: number): void;
+}
+
 /**
  * A TCP proxy listener (envoy.filters.network.tcp_proxy): each downstream connection is piped to one
  * host of the cluster, picked by its load balancer, with connect and idle timeouts; bytes and
@@ -20,6 +25,7 @@ export class TcpProxyListener {
     private readonly clusters: ClusterManager,
     private readonly metrics: ProxyMetrics,
     private readonly log: Logger,
+    private readonly telemetry: TcpTelemetry | null = null,
   ) {
     this.config = model.tcp as TcpProxyModel;
     this.server = createServer({ allowHalfOpen: true }, (s) => this.onConnection(s));
@@ -41,6 +47,8 @@ export class TcpProxyListener {
     }
     const labels = this.metrics.tcpLabels(cfg.cluster, this.model.direction === 'INBOUND');
     this.metrics.tcpOpened.inc(labels);
+    const inbound = this.model.direction === 'INBOUND';
+    this.telemetry?.onTcp(cfg.cluster, inbound, true, 0, 0);
     host.activeRequests++;
     const up = connect({ host: host.address, port: host.port, timeout: cluster.model.connectTimeoutMs, allowHalfOpen: true });
     this.track(up);
@@ -67,6 +75,7 @@ export class TcpProxyListener {
       this.metrics.tcpClosed.inc(labels);
       this.metrics.tcpReceived.inc(labels, down.bytesRead);
       this.metrics.tcpSent.inc(labels, down.bytesWritten);
+      this.telemetry?.onTcp(cfg.cluster, inbound, false, down.bytesWritten, down.bytesRead);
     });
   }
 
