@@ -7,8 +7,8 @@ import { callThrough, startPilot, startRegistry, VersionApp, weftctl, type Pilot
 import { startCa, startMeshedSidecar, tokenFile, type CaProcess } from './mtls-harness';
 
 /**
- * mTLS end to end, every component a real process: weft-ca issues each sidecar its SVID from a
- * bootstrap token (and renews it by proof of possession); pilot gives the sidecars auto mTLS (the
+ * mTLS end to end, every component a real process: two weft-ca replicas sharing one key directory
+ * issue each sidecar its SVID from a bootstrap token (and renew it by proof of possession); pilot gives the sidecars auto mTLS (the
  * reviews instance is labelled tlsMode=istio) and translates PeerAuthentication applied with weftctl
  * into the reviews sidecar's inbound listener: PERMISSIVE by default, then STRICT, then back.
  */
@@ -46,6 +46,7 @@ describe('mTLS between CA-backed sidecars configured by pilot (end to end)', () 
   let infra: TestInfra;
   let dir: string;
   let ca: CaProcess;
+  let ca2: CaProcess;
   let registry: Running & { base: string };
   let pilot: PilotProcess;
   let app: VersionApp;
@@ -57,12 +58,14 @@ describe('mTLS between CA-backed sidecars configured by pilot (end to end)', () 
     infra = await createTestInfra('mtls-e2e');
     dir = mkdtempSync(join(tmpdir(), 'weft-mtls-e2e-'));
     ca = await startCa(infra, join(dir, 'ca'));
+    ca2 = await startCa(infra, join(dir, 'ca'));
+    const cas = `${ca.grpc},${ca2.grpc}`;
     registry = await startRegistry(infra);
     pilot = await startPilot(infra, 'pilot-1');
     app = await new VersionApp('reviews', 'v1').start();
     reviews = await startMeshedSidecar({
       xds: pilot.xds,
-      ca: ca.grpc,
+      ca: cas,
       tokenFile: await tokenFile(ca, dir, NS, 'reviews'),
       service: 'reviews',
       nodeId: 'sidecar~127.0.0.1~reviews-v1.default',
@@ -73,12 +76,13 @@ describe('mTLS between CA-backed sidecars configured by pilot (end to end)', () 
     });
     productpage = await startMeshedSidecar({
       xds: pilot.xds,
-      ca: ca.grpc,
+      ca: cas,
       tokenFile: await tokenFile(ca, dir, NS, 'productpage'),
       service: 'productpage',
       nodeId: 'sidecar~127.0.0.1~productpage.default',
       labels: { app: 'productpage' },
       cacheFile: join(dir, 'productpage.xds.json'),
+      certLifetimeS: 4,
     });
     // The reviews endpoint is its sidecar's inbound port, labelled as meshed (auto mTLS).
     await rest(registry.base, 'PUT', `/v1/namespaces/${NS}/services/reviews`, { namespace: NS, name: 'reviews', ports: [{ name: 'http', number: 9080, protocol: 'http' }] });
@@ -93,7 +97,7 @@ describe('mTLS between CA-backed sidecars configured by pilot (end to end)', () 
 
   afterAll(async () => {
     await agent.close();
-    for (const p of [productpage, reviews, pilot, registry, ca]) await p?.proc.kill('SIGTERM');
+    for (const p of [productpage, reviews, pilot, registry, ca, ca2]) await p?.proc.kill('SIGTERM');
     await app?.close();
     await infra?.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -115,18 +119,34 @@ describe('mTLS between CA-backed sidecars configured by pilot (end to end)', () 
     await waitFor(async () => (await plaintext(reviews.inbound)) === 200, { timeoutMs: 10_000, what: 'plaintext served under PERMISSIVE' });
   });
 
-  it('certificates rotate at half life under load with no failed request', async () => {
-    const renewalsBefore = reviews.proc.logs.filter((l) => l['msg'] === 'workload certificate installed' && l['renewal'] === true).length;
+  it('certificates rotate at half life under load while a CA replica is SIGKILLed: no failed request, issuance continues', async () => {
+    const renewals = (p: Running): Record<string, unknown>[] => p.proc.logs.filter((l) => l['msg'] === 'workload certificate installed' && l['renewal'] === true);
     const outcomes: number[] = [];
-    const until = Date.now() + 5_000;
+    let stop = false;
     const worker = async (): Promise<void> => {
-      while (Date.now() < until) outcomes.push((await callThrough(agent, productpage.outbound, HOST)).status);
+      while (!stop) outcomes.push((await callThrough(agent, productpage.outbound, HOST)).status);
     };
-    await Promise.all([worker(), worker(), worker(), worker()]);
-    const renewals = reviews.proc.logs.filter((l) => l['msg'] === 'workload certificate installed' && l['renewal'] === true).length - renewalsBefore;
-    expect(renewals).toBeGreaterThanOrEqual(1);
+    const workers = [worker(), worker(), worker(), worker()];
+    let afterKill = { reviews: 0, productpage: 0 };
+    try {
+      await waitFor(() => outcomes.length >= 50, { timeoutMs: 10_000, what: 'traffic flowing' });
+      // Both sidecars use the first replica until it fails (`--ca a,b`): kill it mid-traffic.
+      await ca.proc.kill('SIGKILL');
+      afterKill = { reviews: renewals(reviews).length, productpage: renewals(productpage).length };
+      // 4 s certificates renew every ~2 s: two renewals of each side after the kill, by proof of
+      // possession through the surviving replica, while the traffic keeps running.
+      await waitFor(() => renewals(reviews).length >= afterKill.reviews + 2 && renewals(productpage).length >= afterKill.productpage + 2, {
+        timeoutMs: 25_000,
+        what: 'renewals of both sidecars through the surviving CA replica',
+      });
+    } finally {
+      stop = true;
+      await Promise.all(workers);
+    }
     expect(outcomes.length).toBeGreaterThan(100);
     expect(outcomes.filter((s) => s !== 200)).toEqual([]);
+    const issuedByReplica2 = await (await fetch(`${ca2.http}/metrics`)).text();
+    expect(issuedByReplica2).toMatch(/weft_ca_certificates_issued_total\{[^}]*\} [1-9]/);
   });
 
   it('a server presenting another identity than the DestinationRule expects is refused by the calling proxy', async () => {
