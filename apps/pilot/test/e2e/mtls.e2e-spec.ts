@@ -146,7 +146,7 @@ describe('mTLS between CA-backed sidecars configured by pilot (end to end)', () 
     expect(outcomes.length).toBeGreaterThan(100);
     expect(outcomes.filter((s) => s !== 200)).toEqual([]);
     const issuedByReplica2 = await (await fetch(`${ca2.http}/metrics`)).text();
-    expect(issuedByReplica2).toMatch(/weft_ca_certificates_issued_total\{[^}]*\} [1-9]/);
+    expect(issuedByReplica2).toMatch(/weft_ca_certificates_issued_total\{[^}]*outcome="issued"[^}]*\} [1-9]/);
   });
 
   it('a server presenting another identity than the DestinationRule expects is refused by the calling proxy', async () => {
