@@ -74,7 +74,7 @@ export async function startTelemetry(config: TelemetryConfig, log: Logger): Prom
       const checks = { nats: !nats.isClosed(), redis: redis.status === 'ready' };
       return { ready: checks.nats && checks.redis, checks };
     },
-  });
+  }, { nats, redis, keys, subjectPrefix: config.subjectPrefix });
   const httpPort = await http.listen(config.httpPort, config.host);
   ingester.start();
   spans.start();

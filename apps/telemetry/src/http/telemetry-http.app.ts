@@ -4,6 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoNestLogger } from '@weft/data-access';
+import { DashboardModule, type DashboardDeps } from '../dashboard/dashboard.module';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { LogsController } from './logs.controller';
 import { OpsController } from './ops.controller';
@@ -19,9 +20,10 @@ export const TELEMETRY_BODY_LIMIT = 8 * 1024 * 1024;
 /** Telemetry's HTTP edge: /metrics, the stats/logs API, the Zipkin v2 API, health. */
 @Module({})
 export class TelemetryHttpModule {
-  static forRoot(deps: TelemetryHttpDeps): DynamicModule {
+  static forRoot(deps: TelemetryHttpDeps, dashboard?: DashboardDeps): DynamicModule {
     return {
       module: TelemetryHttpModule,
+      imports: dashboard === undefined ? [] : [DashboardModule.forRoot(deps, dashboard)],
       controllers: [OpsController, StatsController, LogsController, ZipkinController, TapController],
       providers: [{ provide: TELEMETRY_HTTP_DEPS, useValue: deps }, BearerAuthGuard, { provide: APP_FILTER, useClass: RestErrorFilter }],
     };
@@ -34,9 +36,10 @@ export interface TelemetryHttpApp {
   close(): Promise<void>;
 }
 
-export async function createTelemetryHttpApp(deps: TelemetryHttpDeps): Promise<TelemetryHttpApp> {
+/** `dashboard` omitted: the API only, no operator dashboard at `/`. */
+export async function createTelemetryHttpApp(deps: TelemetryHttpDeps, dashboard?: DashboardDeps): Promise<TelemetryHttpApp> {
   const app = await NestFactory.create<NestFastifyApplication>(
-    TelemetryHttpModule.forRoot(deps),
+    TelemetryHttpModule.forRoot(deps, dashboard),
     new FastifyAdapter({ bodyLimit: TELEMETRY_BODY_LIMIT }),
     { logger: new PinoNestLogger(deps.logger), abortOnError: false },
   );
