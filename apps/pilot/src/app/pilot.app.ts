@@ -36,7 +36,7 @@ export async function startPilot(config: PilotConfig, log: Logger): Promise<Runn
   const nats = await connectNats(config.natsUrl, `weft-pilot-${config.replicaId}`);
   const redis = await connectRedis(config.redisUrl, `weft-pilot-${config.replicaId}`);
   const metrics = new Registry();
-  const model = new MeshModel();
+  const model = new MeshModel({ trustDomain: config.trustDomain });
   const status = new RedisSyncStatusStore(redis, { prefix: config.redisPrefix, replica: config.replicaId, ttlMs: config.statusTtlMs }, log);
   await status.start();
   const xds = new XdsServer({

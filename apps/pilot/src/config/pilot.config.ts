@@ -28,6 +28,11 @@ export const PILOT_ENV = {
     envMs(15_000),
     'a replica silent this long is dead: its proxies leave the proxy status',
   ),
+  trustDomain: envVar(
+    'WEFT_PILOT_TRUST_DOMAIN',
+    z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,253}[a-z0-9])?$/, 'a SPIFFE trust domain (lowercase letters, digits, dots, dashes)').default('cluster.local'),
+    'SPIFFE trust domain of the workload identities pilot expects (Istio meshConfig.trustDomain; the CA\'s WEFT_CA_TRUST_DOMAIN)',
+  ),
   registryUrl: envVar('WEFT_REGISTRY_URL', envString('http://127.0.0.1:8700'), 'registry REST API (reserved)'),
 };
 

@@ -29,6 +29,7 @@ export class ClusterResources {
     private readonly services: ServiceStore,
     private readonly rules: () => RuleLookup,
     private readonly cache: ResourceCache,
+    private readonly trustDomain: string,
   ) {}
 
   cluster(node: ProxyNode, name: string): EncodedResource | null {
@@ -43,7 +44,7 @@ export class ClusterResources {
       if (t === null) return null;
       const policy = destinationRuleOf(this.rules(), t.service)?.clusterPolicy(t.port.number, t.subset) ?? DEFAULT_POLICY;
       // Proxyless gRPC clients get no transport socket (their xDS security needs certificate providers).
-      const tls = scope === 'sidecar' ? clusterTls(t.service, t.port.number, t.subset, t.labels, policy.tls) : null;
+      const tls = scope === 'sidecar' ? clusterTls(t.service, t.port.number, t.subset, t.labels, policy.tls, this.trustDomain) : null;
       return generateCluster({ name, port: t.port, policy, scope, tls });
     });
   }

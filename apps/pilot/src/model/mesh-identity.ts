@@ -1,5 +1,5 @@
 import type { ClientTls } from '@weft/api';
-import { type FileTlsView, outboundSni, spiffeId, SYSTEM_CA_FILE, TLS_MODE_LABEL, type UpstreamTlsView } from '../generators/tls.generator';
+import { type FileTlsView, outboundSni, spiffeId, SYSTEM_CA_FILE, TLS_MODE_LABEL, TRUST_DOMAIN, type UpstreamTlsView } from '../generators/tls.generator';
 import type { MeshEndpoint } from './mesh-endpoint';
 import type { MeshService } from './mesh-service';
 
@@ -17,12 +17,13 @@ export function clusterTls(
   subset: string,
   subsetLabels: Readonly<Record<string, string>> | null,
   tls: ClientTls | null,
+  trustDomain = TRUST_DOMAIN,
 ): UpstreamTlsView | null {
   const endpoints = subsetLabels === null ? service.endpoints : service.endpoints.filter((e) => e.hasLabels(subsetLabels));
   if (tls !== null && (tls.mode === 'SIMPLE' || tls.mode === 'MUTUAL')) return fileTls(service, tls);
   if (tls !== null && tls.mode !== 'ISTIO_MUTUAL') return null;
   if (tls === null && !allMeshed(endpoints)) return null;
-  const sans = tls !== null && tls.subjectAltNames.length > 0 ? tls.subjectAltNames : identities(service, endpoints);
+  const sans = tls !== null && tls.subjectAltNames.length > 0 ? tls.subjectAltNames : identities(service, endpoints, trustDomain);
   return { sni: tls?.sni ?? outboundSni(port, subset, service.fqdn), subjectAltNames: sans };
 }
 
@@ -41,10 +42,10 @@ function fileTls(service: MeshService, tls: ClientTls): FileTlsView {
 }
 
 /** The SPIFFE IDs of the endpoints' service accounts (the service's name when an endpoint has none), sorted. */
-function identities(service: MeshService, endpoints: readonly MeshEndpoint[]): string[] {
+function identities(service: MeshService, endpoints: readonly MeshEndpoint[], trustDomain: string): string[] {
   const out = new Set<string>();
-  for (const e of endpoints) out.add(spiffeId(service.namespace, e.serviceAccount ?? service.name));
-  if (out.size === 0) out.add(spiffeId(service.namespace, service.name));
+  for (const e of endpoints) out.add(spiffeId(service.namespace, e.serviceAccount ?? service.name, trustDomain));
+  if (out.size === 0) out.add(spiffeId(service.namespace, service.name, trustDomain));
   return [...out].sort();
 }
 

@@ -5,6 +5,7 @@ import { ChangeSet } from './change-set';
 import { ClusterResources } from './cluster-resources';
 import { hostMatches } from './host-names';
 import { addClusterNames, addEndpointNames, addHostRouteNames, addRouteNames, addServiceNames } from './impact';
+import { TRUST_DOMAIN } from '../generators/tls.generator';
 import { MeshProvider } from './mesh-provider';
 import { sameDestinationIdentity } from './mesh-identity';
 import { MeshService, registryKey } from './mesh-service';
@@ -27,6 +28,8 @@ export interface ServiceState {
 export interface MeshModelOptions {
   /** Clock for MeshChange.seenAt (default Date.now). */
   readonly now?: () => number;
+  /** SPIFFE trust domain of the identities in generated SAN matchers (default cluster.local). */
+  readonly trustDomain?: string;
 }
 
 export interface MeshModelStats {
@@ -63,7 +66,7 @@ export class MeshModel {
   constructor(options: MeshModelOptions = {}) {
     this.now = options.now ?? Date.now;
     const rules = () => this.rules;
-    const clusters = new ClusterResources(this.services, rules, this.cache);
+    const clusters = new ClusterResources(this.services, rules, this.cache, options.trustDomain ?? TRUST_DOMAIN);
     const routes = new RouteResources(this.services, rules, this.cache, this.requested);
     this.meshProvider = new MeshProvider(this.services, rules, this.cache, clusters, routes);
     this.provider = this.meshProvider;

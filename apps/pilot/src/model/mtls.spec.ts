@@ -12,8 +12,8 @@ function pa(namespace: string, name: string, spec: string): string {
   return `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n---\n`;
 }
 
-function setup(meshed: boolean): { m: MeshModel; changes: MeshChange[] } {
-  const m = new MeshModel();
+function setup(meshed: boolean, trustDomain?: string): { m: MeshModel; changes: MeshChange[] } {
+  const m = new MeshModel({ trustDomain });
   const labels = meshed ? { ...MESHED, version: 'v1' } : { version: 'v1' };
   m.replaceServices([{ service: REVIEWS, instances: [instance(REVIEWS, 'r1', '10.0.0.1', { labels }), instance(REVIEWS, 'r2', '10.0.0.2', { labels })] }]);
   const changes: MeshChange[] = [];
@@ -129,6 +129,12 @@ describe('outbound mTLS (DestinationRule tls, auto mTLS)', () => {
     expect(JSON.stringify(tlsOf(m))).toContain('spiffe://cluster.local/ns/default/sa/bookinfo-reviews');
     m.upsertService({ service: REVIEWS, instances: [sa('r1', '10.0.0.1', 'bookinfo-reviews')] });
     expect(changes[1].resources.has(TYPE_URL.cluster)).toBe(false);
+  });
+
+  it('the identities carry the configured trust domain (WEFT_PILOT_TRUST_DOMAIN)', () => {
+    const json = JSON.stringify(tlsOf(setup(true, 'prod.example.org').m));
+    expect(json).toContain('"spiffe://prod.example.org/ns/default/sa/reviews"');
+    expect(json).not.toContain('cluster.local/ns');
   });
 
   it('proxyless gRPC clients get no transport socket', () => {
