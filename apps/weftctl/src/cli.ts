@@ -2,6 +2,10 @@ import { analyzeCommand } from './commands/analyze';
 import { applyCommand } from './commands/apply';
 import { caCommand } from './commands/ca';
 import { certsCommand } from './commands/certs';
+import { edgesCommand } from './commands/edges';
+import { statCommand } from './commands/stat';
+import { tapCommand } from './commands/tap';
+import { topCommand } from './commands/top';
 import { tokenCommand } from './commands/token';
 import { parseVerbArgs, stringOpt, type Command, type CommandContext } from './commands/command';
 import { deleteCommand } from './commands/delete';
@@ -23,6 +27,10 @@ const COMMANDS: readonly Command[] = [
   tokenCommand,
   certsCommand,
   caCommand,
+  statCommand,
+  edgesCommand,
+  topCommand,
+  tapCommand,
   versionCommand,
 ];
 const ALIASES: Readonly<Record<string, string>> = { ps: 'proxy-status', pc: 'proxy-config', del: 'delete' };
@@ -44,8 +52,10 @@ Environment:
   WEFT_PILOT_TOKEN   bearer token sent with apply and delete
   WEFT_CA_URL        the CA's HTTP API (token, certs, ca; default http://127.0.0.1:8061)
   WEFT_CA_ADMIN_TOKEN  bearer token sent with token create
+  WEFT_TELEMETRY_URL telemetry's HTTP API (stat, edges, top, tap; default http://127.0.0.1:9411)
+  WEFT_TELEMETRY_TOKEN bearer token sent to telemetry when it requires one
 
-Exit codes: 0 ok, 1 rejected (invalid input, not found, analysis errors), 2 usage, 3 pilot unreachable.`;
+Exit codes: 0 ok, 1 rejected (invalid input, not found, analysis errors), 2 usage, 3 pilot (or the CA, or telemetry) unreachable.`;
 }
 
 function contextFor(io: CliIo, pilotUrl: string | undefined): CommandContext {
