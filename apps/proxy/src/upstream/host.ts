@@ -1,7 +1,9 @@
-import { Client, Pool, H2CClient, type Dispatcher } from 'undici';
+import { Client, Pool, H2CClient } from 'undici';
 import type { EndpointModel, EwmaHost, HealthStatus, Locality, PeakEwma, UpstreamTlsModel } from '@weft/proxy-core';
 import { upstreamTlsConnector } from '../tls/upstream-connector';
 import type { WorkloadIdentity } from '../tls/workload-identity';
+import { H1Pool } from './h1-pool';
+import type { UpstreamDispatcher } from './upstream-dispatcher';
 
 export interface HostPoolOptions {
   readonly protocol: 'http1' | 'http2';
@@ -15,7 +17,8 @@ export interface HostPoolOptions {
 
 /**
  * One upstream endpoint of a cluster with its connection pool: HTTP/1.1 keep-alive connections
- * (undici Pool) or one multiplexed HTTP/2 session (h2c, undici H2CClient). Fixed shape.
+ * (the fast H1Pool in plaintext, undici's Pool over mTLS) or one multiplexed HTTP/2 session (h2c,
+ * undici H2CClient). Fixed shape.
  */
 export class Host implements EwmaHost {
   readonly id: string;
@@ -32,7 +35,7 @@ export class Host implements EwmaHost {
   /** Completed requests by class, for /clusters and metrics. */
   rqSuccess = 0;
   rqError = 0;
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: UpstreamDispatcher;
 
   constructor(
     ep: EndpointModel,
@@ -51,7 +54,7 @@ export class Host implements EwmaHost {
     this.priority = ep.priority;
     this.health = ep.health;
     this.available = healthyStatus(ep.health);
-    this.dispatcher = createDispatcher(this.id, pool, identity);
+    this.dispatcher = createDispatcher(this.id, ep.address, ep.port, pool, identity);
   }
 
   /** Re-derives availability from health status and ejection. */
@@ -72,8 +75,18 @@ function healthyStatus(h: HealthStatus): boolean {
   return h === 'HEALTHY' || h === 'UNKNOWN' || h === 'DEGRADED';
 }
 
-function createDispatcher(id: string, o: HostPoolOptions, identity: WorkloadIdentity | null): Dispatcher {
+function createDispatcher(id: string, address: string, port: number, o: HostPoolOptions, identity: WorkloadIdentity | null): UpstreamDispatcher {
   if (o.tls !== null) return createTlsDispatcher(id, o, o.tls, identity);
+  if (o.protocol === 'http1') {
+    return new H1Pool({
+      host: address,
+      port,
+      connectTimeoutMs: o.connectTimeoutMs,
+      maxConnections: o.maxConnections,
+      keepAliveTimeoutMs: o.idleTimeoutMs ?? 60_000,
+      maxRequestsPerConnection: o.maxRequestsPerConnection,
+    });
+  }
   const origin = `http://${id}`;
   const common = {
     connect: { timeout: o.connectTimeoutMs },
@@ -83,22 +96,14 @@ function createDispatcher(id: string, o: HostPoolOptions, identity: WorkloadIden
     bodyTimeout: 0,
     strictContentLength: true,
   };
-  if (o.protocol === 'http2') {
-    return new H2CClient(origin, { ...common, maxConcurrentStreams: 1000 });
-  }
-  return new Pool(origin, {
-    ...common,
-    connections: o.maxConnections,
-    pipelining: 1,
-    maxRequestsPerClient: o.maxRequestsPerConnection ?? undefined,
-  });
+  return new H2CClient(origin, { ...common, maxConcurrentStreams: 1000 }) as unknown as UpstreamDispatcher;
 }
 
 /**
  * TLS (mesh mTLS or DestinationRule SIMPLE/MUTUAL): the same pools over TLS connections made by the
  * cluster's connector (HTTP/2 negotiated by ALPN).
  */
-function createTlsDispatcher(id: string, o: HostPoolOptions, tls: UpstreamTlsModel, identity: WorkloadIdentity | null): Dispatcher {
+function createTlsDispatcher(id: string, o: HostPoolOptions, tls: UpstreamTlsModel, identity: WorkloadIdentity | null): UpstreamDispatcher {
   const origin = `https://${id}`;
   const alpn = o.protocol === 'http2' ? ['h2'] : ['http/1.1'];
   const connect = upstreamTlsConnector(identity, tls, alpn, o.connectTimeoutMs);
@@ -110,6 +115,9 @@ function createTlsDispatcher(id: string, o: HostPoolOptions, tls: UpstreamTlsMod
     bodyTimeout: 0,
     strictContentLength: true,
   };
-  if (o.protocol === 'http2') return new Client(origin, { ...common, allowH2: true, maxConcurrentStreams: 1000, pipelining: 100 });
-  return new Pool(origin, { ...common, connections: o.maxConnections, pipelining: 1, maxRequestsPerClient: o.maxRequestsPerConnection ?? undefined });
+  const pool =
+    o.protocol === 'http2'
+      ? new Client(origin, { ...common, allowH2: true, maxConcurrentStreams: 1000, pipelining: 100 })
+      : new Pool(origin, { ...common, connections: o.maxConnections, pipelining: 1, maxRequestsPerClient: o.maxRequestsPerConnection ?? undefined });
+  return pool as unknown as UpstreamDispatcher;
 }
