@@ -26,7 +26,7 @@ const DEMO_LOG_DIR = join(TMP, 'demo');
  * before the next starts (a null `readyUrl`: started is ready). `env` receives the NATS and Redis
  * URLs; `demo: true` marks what `--no-demo` leaves out; `stopFirst: true` is stopped before the rest;
  * `oneshot: true` runs to completion (exit 0) before the next starts; `stdoutFile` takes its output
- * instead of the terminal (a token). Add telemetry here.
+ * instead of the terminal (a token).
  */
 const PILOTS = [
   { n: 1, xdsPort: 15010, httpPort: 15014 },
@@ -36,6 +36,11 @@ const DEMO_RULES_DIR = 'demo/rules';
 const CAS = [
   { n: 1, grpcPort: 8060, httpPort: 8061 },
   { n: 2, grpcPort: 8070, httpPort: 8071 },
+];
+/** Telemetry replicas (docs/telemetry.md): one queue group, any replica answers for the whole mesh. */
+const TELEMETRY = [
+  { n: 1, httpPort: 9411 },
+  { n: 2, httpPort: 9421 },
 ];
 /** Key material shared by the CA replicas (Istio's cacerts layout; created on the first run). */
 const CA_DIR = join(TMP, 'ca');
@@ -47,6 +52,7 @@ const COMPONENTS = [
   registryReplica(2, 8710, 8711),
   ...PILOTS.map(pilotReplica),
   ...CAS.map(caReplica),
+  ...TELEMETRY.map(telemetryReplica),
   demoRules(),
   ...DEMO_PLAN.workloads.map(demoToken),
   ...DEMO_PLAN.workloads.map(demoService),
@@ -122,6 +128,28 @@ function caReplica({ n, grpcPort, httpPort }) {
   };
 }
 
+function telemetryReplica({ n, httpPort }) {
+  const base = `http://127.0.0.1:${httpPort}`;
+  return {
+    name: `telemetry-${n}`,
+    command: ['node', 'apps/telemetry/bin/weft-telemetry.js'],
+    requires: ['apps/telemetry/dist/main.js'],
+    ports: [httpPort],
+    env: ({ natsUrl, redisUrl }) => ({
+      NATS_URL: natsUrl,
+      REDIS_URL: redisUrl,
+      WEFT_TELEMETRY_REPLICA: `telemetry-${n}`,
+      WEFT_TELEMETRY_HTTP_PORT: String(httpPort),
+    }),
+    readyUrl: `${base}/readyz`,
+    endpoints: [
+      ['golden signals', `${base}/api/v1/stat (weftctl stat)`],
+      ['Zipkin v2 API', `${base}/api/v2/traces`],
+      ['metrics (Istio names)', `${base}/metrics`],
+    ],
+  };
+}
+
 /** A bootstrap token for a demo sidecar's identity (spiffe://cluster.local/ns/default/sa/<service>), as an operator makes one. */
 function demoToken(w) {
   return {
@@ -192,7 +220,8 @@ function demoSidecar(w) {
       '--ca', CAS.map((c) => `127.0.0.1:${c.grpcPort}`).join(','), '--token-file', tokenFile(w)],
     requires: ['apps/proxy/dist/main.js'],
     ports: [w.admin, w.inbound, outbound],
-    env: () => ({}),
+    // Reports, spans, access logs and tap to telemetry (--nats); 1 % of traces and successful requests' logs.
+    env: ({ natsUrl }) => ({ WEFT_PROXY_NATS: natsUrl }),
     readyUrl: `http://127.0.0.1:${w.admin}/ready`,
     endpoints: [...page, ['metrics', `http://127.0.0.1:${w.admin}/stats/prometheus`], ['access log', relative(ROOT, accessLog)]],
   };
@@ -311,6 +340,7 @@ function printEndpoints() {
   console.log('');
   for (const row of rows) console.log(`  ${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`);
   console.log('');
+  console.log(`dashboard: http://127.0.0.1:${TELEMETRY[0].httpPort}/`);
   console.log('weft: ready');
 }
 
