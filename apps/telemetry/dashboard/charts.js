@@ -46,7 +46,7 @@ export function lineChart({ title, lines, yFormat, yMin = 0, yMax = null, testId
     const v = yMin + f * (top - yMin);
     return s('g', {}, s('line', { x1: PAD.l, x2: W - PAD.r, y1: y(v), y2: y(v), class: 'grid' }), s('text', { x: PAD.l - 6, y: y(v) + 4, class: 'axis y' }, yFormat(v)));
   });
-  const xAxis = [t0, (t0 + t1) / 2, t1].map((t) => s('text', { x: x(t), y: H - 6, class: 'axis x' }, clock(t)));
+  const xAxis = [t0, (t0 + t1) / 2, t1].map((t, i) => s('text', { x: x(t), y: H - 6, class: `axis x ${['first', '', 'last'][i]}` }, clock(t)));
   const paths = lines.flatMap((l) =>
     runs(l.points).map((r) =>
       r.length === 1

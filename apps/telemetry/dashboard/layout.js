@@ -15,7 +15,7 @@ export function impliedLinks(nodes) {
 }
 
 /** nodes: [{id}], links: [{source, target}] → Map id → {layer, index, x, y}, plus width/height. */
-export function layered(nodes, links, { colWidth = 230, rowHeight = 86, margin = 24, nodeWidth = 170 } = {}) {
+export function layered(nodes, links, { colWidth = 290, rowHeight = 86, margin = 24, nodeWidth = 170 } = {}) {
   const ids = nodes.map((n) => n.id).sort();
   const layer = new Map(ids.map((id) => [id, 0]));
   const preds = new Map(ids.map((id) => [id, []]));

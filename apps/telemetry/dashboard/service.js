@@ -52,6 +52,13 @@ function charts(points) {
   );
 }
 
+/** Sidecars name their spans' service `<service>.<namespace>` (as Istio's); apps posting spans may use the bare name. */
+async function recentTraces(namespace, service) {
+  const known = await api('/api/v2/services').catch(() => []);
+  const name = [`${service}.${namespace}`, service].find((n) => known.includes(n));
+  return name === undefined ? [] : api(`/api/v2/traces${qs({ serviceName: name, limit: 10 })}`).catch(() => []);
+}
+
 /** One service: its golden signals now, over time (10 s buckets), its callers, its recent traces. */
 export async function servicePage(ctx, namespace, service) {
   const seriesWindow = ctx.window === '1m' ? '5m' : ctx.window;
@@ -59,7 +66,7 @@ export async function servicePage(ctx, namespace, service) {
     api(`/api/v1/stat${qs({ window: ctx.window })}`),
     api(`/api/v1/stat/series${qs({ window: seriesWindow, namespace, service })}`),
     api(`/api/v1/edges${qs({ window: ctx.window })}`),
-    api(`/api/v2/traces${qs({ serviceName: service, limit: 10 })}`).catch(() => []),
+    recentTraces(namespace, service),
   ]);
   const x = stat.services.find((v) => v.namespace === namespace && v.service === service);
   const callers = edges.edges.filter((e) => e.destination.namespace === namespace && e.destination.service === service);

@@ -74,7 +74,7 @@ export async function tracesPage(ctx, params) {
   );
   return h(
     'section',
-    {},
+    { 'data-page-traces': service || '*' },
     h('h1', {}, 'Traces'),
     h('p', {}, h('label', {}, 'service ', select)),
     traces.length === 0 ? message('info', 'No traces', 'No spans stored within the trace TTL for this selection.') : table(TRACE_HEADERS, traceRows(traces), { class: 'traces' }),
@@ -103,7 +103,7 @@ function waterfallSvg(spans) {
       s('title', {}, `${label}\n${span.kind ?? ''} ${fmtMs((span.duration ?? 0) / 1000)}\n${Object.entries(span.tags ?? {}).map(([k, v]) => `${k}=${v}`).join('\n')}`),
       s('text', { x: 6 + depth * 14, y: y + 16, class: 'span-label' }, label.length > 40 - depth * 2 ? `${label.slice(0, 38 - depth * 2)}…` : label),
       s('rect', { x, y: y + 4, width: w, height: ROW - 8, rx: 3, class: `span-bar k-${(span.kind ?? 'none').toLowerCase()}` }),
-      s('text', { x: Math.min(x + w + 4, LABEL_W + BAR_W - 50), y: y + 16, class: 'span-dur' }, fmtMs((span.duration ?? 0) / 1000)),
+      s('text', { x: x + w + 4, y: y + 16, class: 'span-dur' }, fmtMs((span.duration ?? 0) / 1000)),
     );
   });
   const height = 30 + rows.length * ROW;
