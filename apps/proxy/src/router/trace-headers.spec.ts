@@ -1,0 +1,56 @@
+import { configureTracing, ensureTraceHeaders, PEER_HEADER, takeSpanIds } from './trace-headers';
+
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
+const CALLER = 'b7ad6b7169203331';
+
+/** Incoming headers → the upstream list as route-stage builds it (a copy of the request's headers). */
+function run(headers: Record<string, string>) {
+  const out = Object.entries(headers).flat();
+  const ids = ensureTraceHeaders(headers, out, false);
+  const sent: Record<string, string> = {};
+  for (let i = 0; i < out.length; i += 2) sent[out[i]] = out[i + 1];
+  return { ids, sent, span: takeSpanIds(headers), names: out.filter((_, i) => i % 2 === 0) };
+}
+
+describe('trace headers', () => {
+  afterEach(() => configureTracing(null));
+
+  it('tracing off: passes the caller\'s ids on untouched and adds what is missing', () => {
+    const r = run({ traceparent: `00-${TRACE}-${CALLER}-01` });
+    expect(r.sent['traceparent']).toBe(`00-${TRACE}-${CALLER}-01`);
+    expect(r.sent['x-b3-traceid']).toBe(TRACE);
+    expect(r.span).toBeNull();
+    expect(r.sent[PEER_HEADER]).toBeUndefined();
+  });
+
+  it.each([
+    ['a sampled traceparent', { traceparent: `00-${TRACE}-${CALLER}-01` }, 0, true, CALLER],
+    ['an unsampled traceparent', { traceparent: `00-${TRACE}-${CALLER}-00` }, 100, false, CALLER],
+    ['B3 sampled', { 'x-b3-traceid': TRACE, 'x-b3-spanid': CALLER, 'x-b3-sampled': '1' }, 0, true, CALLER],
+    ['nothing, 100 %', {}, 100, true, null],
+    ['nothing, 0 %', {}, 0, false, null],
+  ])('tracing on, %s: the caller decides, else the sampling percentage', (_what, headers: Record<string, string>, percent, sampled, parent) => {
+    configureTracing({ samplingPercent: percent, peer: 'reviews-v1.default' });
+    const r = run(headers);
+    const [, traceId, spanId, flags] = r.sent['traceparent'].split('-');
+    expect(traceId).toBe(r.ids.traceId);
+    expect(flags).toBe(sampled ? '01' : '00');
+    if (sampled) {
+      expect(r.span).toEqual({ traceId: r.ids.traceId, spanId, parentId: parent });
+      expect(spanId).not.toBe(CALLER);
+    } else {
+      expect(r.span).toBeNull();
+    }
+    if (!sampled && parent !== null) expect(spanId).toBe(CALLER);
+  });
+
+  it('tracing on: the new span id replaces x-b3-spanid too; a peer header is removed, else ours is added', () => {
+    configureTracing({ samplingPercent: 100, peer: 'reviews-v1.default' });
+    const inbound = run({ traceparent: `00-${TRACE}-${CALLER}-01`, 'x-b3-traceid': TRACE, 'x-b3-spanid': CALLER, [PEER_HEADER]: 'productpage-v1.default' });
+    expect(inbound.sent['x-b3-spanid']).toBe(inbound.span?.spanId);
+    expect(inbound.names).not.toContain(PEER_HEADER);
+    expect(inbound.names.filter((n) => n === 'traceparent')).toHaveLength(1);
+    const outbound = run({});
+    expect(outbound.sent[PEER_HEADER]).toBe('reviews-v1.default');
+  });
+});
