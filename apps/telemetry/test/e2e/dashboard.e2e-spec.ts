@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestInfra, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
 import { replicaEnv, BIN as TELEMETRY_BIN } from '../integration/telemetry-harness';
+import { startDemoMesh, type DemoMesh } from './demo-harness';
 
 /**
  * The operator dashboard in a real browser (Debian's chromium, headless, driven by playwright-core)
@@ -160,9 +161,29 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Numbers in `data-rps` attributes of the elements matching `selector`. */
-async function rpsOf(page: Page, selector: string): Promise<number[]> {
-  return page.$$eval(selector, (els) => els.map((e) => Number(e.getAttribute('data-rps'))));
+function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
+
+/** Waits (the page refreshes itself every 5 s) until every edge carries requests, then checks the service nodes. */
+async function expectTopology(page: Page, edges: readonly string[], services: readonly string[]): Promise<void> {
+  const rps = (e: string) => page.$$eval(`[data-edge="${e}"]`, (els) => els.map((x) => Number(x.getAttribute('data-rps'))));
+  await waitFor(async () => (await Promise.all(edges.map(rps))).every((r) => (r[0] ?? 0) > 0), { timeoutMs: 45_000, intervalMs: 250, what: 'the demo edges with requests on the topology' });
+  for (const svc of services) expect(await page.$(`[data-node="service:default/${svc}"]`)).not.toBeNull();
+  expect(await page.getAttribute(`[data-edge="${edges[0]}"]`, 'class')).toMatch(/\b(ok|warn|bad)\b/);
+  expect(await page.textContent(`[data-edge="${edges[0]}"] .edge-label`)).toMatch(/^\d+(\.\d+)? rps$/);
+}
+
+/** Opens the newest trace of productpage from the traces page; resolves with the services of its spans. */
+async function openProductpageTrace(page: Page, base: string, shotPrefix: string): Promise<string[]> {
+  await page.goto(`${base}/#/traces?service=productpage.default`);
+  const link = page.locator('[data-page-traces="productpage.default"] tr[data-trace] a').first();
+  await link.waitFor({ timeout: 15_000 });
+  await shot(page, `${shotPrefix}traces`);
+  await link.click();
+  await page.waitForSelector('[data-page-trace] svg.waterfall', { timeout: 15_000 });
+  await shot(page, `${shotPrefix}trace-waterfall`);
+  return page.$$eval('[data-span]', (els) => [...new Set(els.map((e) => e.getAttribute('data-service') ?? ''))]);
 }
 
 describe('operator dashboard in chromium over a demo mesh (real processes, real NATS + Redis)', () => {
@@ -177,7 +198,7 @@ describe('operator dashboard in chromium over a demo mesh (real processes, real 
     mesh = new DashboardMesh(infra);
     await mesh.start();
     mesh.startTraffic();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    browser = await launch();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   }, 180_000);
 
@@ -193,21 +214,12 @@ describe('operator dashboard in chromium over a demo mesh (real processes, real 
     await shot(page, '00-login');
     await page.fill('#token', TOKEN);
     await page.click('#login button[type=submit]');
-    const edges = [
-      'workload:default/productpage-v1>service:default/details',
-      'workload:default/productpage-v1>service:default/reviews',
-      'workload:default/reviews-v2>service:default/ratings',
-    ];
-    await waitFor(async () => (await page.reload(), (await Promise.all(edges.map((e) => rpsOf(page, `[data-edge="${e}"]`)))).every((r) => (r[0] ?? 0) > 0)), {
-      timeoutMs: 45_000,
-      intervalMs: 1000,
-      what: 'the demo edges with requests on the topology',
-    });
-    for (const svc of ['productpage', 'details', 'reviews', 'ratings']) expect(await page.$(`[data-node="service:default/${svc}"]`)).not.toBeNull();
+    await expectTopology(
+      page,
+      ['workload:default/productpage-v1>service:default/reviews', 'workload:default/productpage-v1>service:default/details', 'workload:default/reviews-v2>service:default/ratings'],
+      ['productpage', 'details', 'reviews', 'ratings'],
+    );
     for (const wl of ['productpage-v1', 'reviews-v2']) expect(await page.$(`[data-node="workload:default/${wl}"]`)).not.toBeNull();
-    const edgeClass = await page.getAttribute(`[data-edge="${edges[1]}"]`, 'class');
-    expect(edgeClass).toMatch(/\b(ok|warn|bad)\b/);
-    expect(await page.textContent(`[data-edge="${edges[1]}"] .edge-label`)).toMatch(/^\d+(\.\d+)? rps$/);
     await shot(page, '01-topology');
   }, 90_000);
 
@@ -223,16 +235,9 @@ describe('operator dashboard in chromium over a demo mesh (real processes, real 
   }, 60_000);
 
   it('lists traces and opens one as a waterfall spanning the services of a productpage request', async () => {
-    await page.goto(`${mesh.telemetry}/#/traces?service=productpage.default`);
-    const link = page.locator('[data-page-traces="productpage.default"] tr[data-trace] a').first();
-    await link.waitFor({ timeout: 15_000 });
-    await shot(page, '03-traces');
-    await link.click();
-    await page.waitForSelector('[data-page-trace] svg.waterfall', { timeout: 15_000 });
-    const services = await page.$$eval('[data-span]', (els) => [...new Set(els.map((e) => e.getAttribute('data-service')))]);
+    const services = await openProductpageTrace(page, mesh.telemetry, '03-');
     expect(services).toEqual(expect.arrayContaining(['productpage.default', 'reviews.default']));
     expect((await page.$$('[data-span]')).length).toBeGreaterThanOrEqual(3);
-    await shot(page, '04-trace-waterfall');
   }, 60_000);
 
   it('shows every sidecar SYNCED on the proxies page (pilot over NATS) and their certificates (CA over NATS)', async () => {
@@ -266,5 +271,67 @@ describe('operator dashboard in chromium over a demo mesh (real processes, real 
     await page.goto(`${mesh.telemetry}/#/certificates`);
     await page.reload();
     await waitFor(async () => (await page.textContent('main'))?.includes('The CA does not answer'), { timeoutMs: 15_000, what: 'the CA-down message' });
+  }, 60_000);
+});
+
+/**
+ * The same dashboard over the shared demo harness (demo-harness.ts: the whole demo plan — productpage,
+ * details, reviews v1/v2/v3, ratings — behind statically configured sidecars, two telemetry replicas,
+ * no token, no pilot or CA) while traffic runs into productpage: the second replica draws what the
+ * sidecars reported to either, and the pilot-backed page degrades with its message.
+ */
+describe('operator dashboard in chromium over the shared demo harness', () => {
+  let demo: DemoMesh;
+  let browser: Browser;
+  let page: Page;
+  let stopping = false;
+  let traffic: Promise<void> = Promise.resolve();
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    demo = await startDemoMesh({ intervalMs: 500 });
+    traffic = (async () => {
+      while (!stopping) await (await fetch(demo.productpageUrl).catch(() => null))?.arrayBuffer().catch(() => undefined);
+    })();
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  }, 180_000);
+
+  afterAll(async () => {
+    stopping = true;
+    await traffic;
+    await browser?.close();
+    await demo?.stop();
+  }, 60_000);
+
+  it("shows the demo's services and edges with non-zero rps, a service's charts and a trace across productpage → reviews → ratings", async () => {
+    const base = demo.telemetryUrls[1] ?? '';
+    await page.goto(base);
+    await expectTopology(
+      page,
+      ['workload:default/productpage-v1>service:default/reviews', 'workload:default/productpage-v1>service:default/details'],
+      ['productpage', 'details', 'reviews', 'ratings'],
+    );
+    await waitFor(async () => (await page.$$('[data-edge$=">service:default/ratings"]')).length > 0, { timeoutMs: 30_000, what: 'a reviews → ratings edge' });
+    await shot(page, 'demo-01-topology');
+    await page.click('a[href="#/service/default/ratings"]');
+    await page.waitForSelector('[data-page-service="default/ratings"]', { timeout: 15_000 });
+    await waitFor(async () => Number(await page.getAttribute('[data-chart="rps"]', 'data-points')) > 0, { timeoutMs: 15_000, what: 'ratings rps chart points' });
+    await shot(page, 'demo-02-service-ratings');
+    const services = await waitFor(
+      async () => {
+        const seen = await openProductpageTrace(page, base, 'demo-03-');
+        return ['productpage.default', 'reviews.default', 'ratings.default'].every((x) => seen.includes(x)) ? seen : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'a productpage trace reaching ratings' },
+    );
+    expect(services).toEqual(expect.arrayContaining(['details.default']));
+  }, 120_000);
+
+  it('says that pilot does not answer when the mesh runs without it', async () => {
+    await page.goto(`${demo.telemetryUrls[0] ?? ''}/#/proxies`);
+    await page.waitForSelector('[role=alert]', { timeout: 15_000 });
+    expect(await page.textContent('[role=alert]')).toContain('Pilot does not answer');
+    await shot(page, 'demo-04-proxies-without-pilot');
   }, 60_000);
 });
