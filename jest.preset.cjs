@@ -43,6 +43,7 @@ module.exports = {
     '^@weft/testing$': path.join(root, 'libs/testing/src/index.ts'),
     '^@weft/proxy-core$': path.join(root, 'libs/proxy-core/src/index.ts'),
     '^@weft/xds$': path.join(root, 'libs/xds/src/index.ts'),
+    '^@weft/x509$': path.join(root, 'libs/x509/src/index.ts'),
   },
   modulePathIgnorePatterns: ['<rootDir>/dist'],
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],

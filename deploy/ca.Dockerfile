@@ -14,7 +14,7 @@ COPY package.json package-lock.json nx.json tsconfig.base.json ./
 COPY libs/ ./libs/
 COPY apps/ca/ ./apps/ca/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-RUN npx nx run-many -t build -p ca api shared data-access
+RUN npx nx run-many -t build -p ca api shared data-access x509
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -25,12 +25,14 @@ COPY package.json package-lock.json ./
 COPY libs/api/package.json ./libs/api/
 COPY libs/shared/package.json ./libs/shared/
 COPY libs/data-access/package.json ./libs/data-access/
+COPY libs/x509/package.json ./libs/x509/
 COPY apps/ca/package.json ./apps/ca/
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY --from=build /app/libs/api/dist ./libs/api/dist
 COPY --from=build /app/libs/api/proto ./libs/api/proto
 COPY --from=build /app/libs/shared/dist ./libs/shared/dist
 COPY --from=build /app/libs/data-access/dist ./libs/data-access/dist
+COPY --from=build /app/libs/x509/dist ./libs/x509/dist
 COPY --from=build /app/apps/ca/dist ./apps/ca/dist
 COPY --from=build /app/apps/ca/bin ./apps/ca/bin
 # The mount point, owned by the runtime user so a fresh named volume inherits it (0700: keys inside).

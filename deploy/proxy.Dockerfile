@@ -13,7 +13,7 @@ COPY package.json package-lock.json nx.json tsconfig.base.json ./
 COPY libs/ ./libs/
 COPY apps/proxy/ ./apps/proxy/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-RUN npx nx run-many -t build -p proxy proxy-core shared xds
+RUN npx nx run-many -t build -p proxy proxy-core shared xds x509 api
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -24,11 +24,17 @@ COPY package.json package-lock.json ./
 COPY libs/proxy-core/package.json ./libs/proxy-core/
 COPY libs/shared/package.json ./libs/shared/
 COPY libs/xds/package.json ./libs/xds/
+COPY libs/x509/package.json ./libs/x509/
+COPY libs/api/package.json ./libs/api/
 COPY apps/proxy/package.json ./apps/proxy/
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY --from=build /app/libs/proxy-core/dist ./libs/proxy-core/dist
 COPY --from=build /app/libs/shared/dist ./libs/shared/dist
 COPY --from=build /app/libs/xds/dist ./libs/xds/dist
+COPY --from=build /app/libs/x509/dist ./libs/x509/dist
+# @weft/api: the CA's CertificateService proto and the telemetry report contract.
+COPY --from=build /app/libs/api/dist ./libs/api/dist
+COPY --from=build /app/libs/api/proto ./libs/api/proto
 COPY --from=build /app/apps/proxy/dist ./apps/proxy/dist
 COPY --from=build /app/apps/proxy/bin ./apps/proxy/bin
 USER node

@@ -15,7 +15,7 @@ const dist = (p) => require(join(import.meta.dirname, '..', 'dist', p));
 const { loadOrCreateCaMaterial } = dist('keys/key-material.js');
 const { CertificateIssuer } = dist('issuer/certificate-issuer.js');
 const { signToken } = dist('tokens/bootstrap-token.js');
-const { buildCsr } = dist('x509/csr-builder.js');
+const { buildCsr } = require('@weft/x509');
 const { generateKeyPairSync, X509Certificate } = await import('node:crypto');
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, csrs: { type: 'string', default: '2000' } } });

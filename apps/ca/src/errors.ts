@@ -1,11 +1,9 @@
+import { CSR_ERR } from '@weft/x509';
 import { WeftError, type WeftErrorKind } from '@weft/shared';
 
 /** Stable codes of the CA's refusals and failures (`WEFT_ERR_CA_*`). */
 export const CA_ERR = {
-  CSR_INVALID: 'WEFT_ERR_CA_CSR_INVALID',
-  CSR_SIGNATURE: 'WEFT_ERR_CA_CSR_SIGNATURE',
-  CSR_KEY: 'WEFT_ERR_CA_CSR_KEY',
-  CSR_SAN: 'WEFT_ERR_CA_CSR_SAN',
+  ...CSR_ERR,
   TTL: 'WEFT_ERR_CA_TTL',
   AUTH_MISSING: 'WEFT_ERR_CA_AUTH_MISSING',
   TOKEN_INVALID: 'WEFT_ERR_CA_TOKEN_INVALID',

@@ -3,9 +3,7 @@ import { CA_ERR, caError } from '../errors';
 import { parseSpiffeUri } from '../identity/spiffe';
 import type { CaMaterial } from '../keys/key-material';
 import { verifyToken } from '../tokens/bootstrap-token';
-import { verifyCsr } from '../x509/csr';
-import { LeafSigner } from '../x509/leaf-signer';
-import { toPem } from '../x509/pem';
+import { LeafSigner, toPem, verifyCsr } from '@weft/x509';
 import { verifyRenewal } from './renewal';
 import type { IssuanceRecord, IssueCredentials, IssuerPolicy, IssueRequest, IssueResult } from './issuer.types';
 

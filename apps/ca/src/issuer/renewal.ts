@@ -1,6 +1,6 @@
 import { verify, X509Certificate } from 'node:crypto';
 import { CA_ERR, caError } from '../errors';
-import { splitCertificates } from '../x509/pem';
+import { splitCertificates } from '@weft/x509';
 
 const refuse = (reason: string, cause?: unknown) =>
   caError(CA_ERR.RENEWAL_INVALID, 'unauthenticated', `renewal refused: ${reason}`, cause);

@@ -1,7 +1,5 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { newSerial, signCertificate, tbsCertificate } from '../x509/certificate-builder';
-import { authorityKeyId, CA_KEY_USAGE, caBasicConstraints, distinguishedName, keyIdOf, subjectKeyId } from '../x509/extensions';
-import { toPem } from '../x509/pem';
+import { authorityKeyId, CA_KEY_USAGE, caBasicConstraints, distinguishedName, keyIdOf, newSerial, signCertificate, subjectKeyId, tbsCertificate, toPem } from '@weft/x509';
 
 const DAY_MS = 86_400_000;
 const ORG = 'Weft';

@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CA_ERR, caError } from '../errors';
-import { splitCertificates } from '../x509/pem';
+import { splitCertificates } from '@weft/x509';
 import { generateCa, generateTokenKey } from './ca-generator';
 import { createOnce, writeAtomic } from './create-once';
 

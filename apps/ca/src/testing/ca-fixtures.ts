@@ -4,8 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCsr } from '../x509/csr-builder';
-import { csrDerOf } from '../x509/csr';
+import { buildCsr, csrDerOf } from '@weft/x509';
 
 /** Helpers for the CA's specs and integration tests (never imported by the app). */
 

@@ -1,6 +1,6 @@
 import { createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { newWorkloadKey } from '../../src/tls/csr';
-import { oid, seq, tlv } from '../../src/tls/der';
+import { oid, seq, tlv } from '@weft/x509';
 import type { IdentityMaterial } from '../../src/tls/workload-identity';
 
 /**

@@ -1,5 +1,17 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { CA_ERR, caError } from '../errors';
+import { WeftError, type WeftErrorKind } from '@weft/shared';
+
+/** Error codes of CSR verification (the CA answers with them). */
+export const CSR_ERR = {
+  CSR_INVALID: 'WEFT_ERR_CA_CSR_INVALID',
+  CSR_SIGNATURE: 'WEFT_ERR_CA_CSR_SIGNATURE',
+  CSR_KEY: 'WEFT_ERR_CA_CSR_KEY',
+  CSR_SAN: 'WEFT_ERR_CA_CSR_SAN',
+} as const;
+
+function caError(code: string, kind: WeftErrorKind, message: string, cause?: unknown): WeftError {
+  return new WeftError(code, kind, message, cause === undefined ? {} : { cause });
+}
 import { children, DerError, oidString, parseDer, TAG, type DerNode } from './der';
 import { GENERAL_NAME, OID } from './oids';
 import { pemBlocks } from './pem';
@@ -15,7 +27,7 @@ export interface VerifiedCsr {
   readonly uri: string;
 }
 
-const invalid = (message: string, cause?: unknown) => caError(CA_ERR.CSR_INVALID, 'invalid-argument', message, cause);
+const invalid = (message: string, cause?: unknown) => caError(CSR_ERR.CSR_INVALID, 'invalid-argument', message, cause);
 
 /** The DER of a CSR given as PEM (`CERTIFICATE REQUEST`) or base64 DER. */
 export function csrDerOf(csr: string): Buffer {
@@ -48,11 +60,11 @@ function ecP256Key(spki: DerNode): KeyObject {
       ? createPublicKey({ key: spki.full, format: 'der', type: 'spki' })
       : createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, format: 'jwk' });
   } catch (err) {
-    throw caError(CA_ERR.CSR_KEY, 'invalid-argument', 'the CSR public key cannot be read', err);
+    throw caError(CSR_ERR.CSR_KEY, 'invalid-argument', 'the CSR public key cannot be read', err);
   }
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     const what = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? '?'}` : String(key.asymmetricKeyType);
-    throw caError(CA_ERR.CSR_KEY, 'invalid-argument', `the CSR key must be ECDSA P-256, not ${what}`);
+    throw caError(CSR_ERR.CSR_KEY, 'invalid-argument', `the CSR key must be ECDSA P-256, not ${what}`);
   }
   return key;
 }
@@ -85,10 +97,10 @@ function singleUri(names: DerNode[]): string {
   const others = names.filter((n) => n.tag !== GENERAL_NAME.uri);
   if (others.length > 0) {
     const kinds = [...new Set(others.map((n) => SAN_KIND[n.tag] ?? `tag 0x${n.tag.toString(16)}`))].join(', ');
-    throw caError(CA_ERR.CSR_SAN, 'invalid-argument', `the CSR may carry only one URI SAN; it also asks for ${kinds}`);
+    throw caError(CSR_ERR.CSR_SAN, 'invalid-argument', `the CSR may carry only one URI SAN; it also asks for ${kinds}`);
   }
   if (names.length !== 1) {
-    throw caError(CA_ERR.CSR_SAN, 'invalid-argument', `the CSR must carry exactly one URI SAN (found ${names.length})`);
+    throw caError(CSR_ERR.CSR_SAN, 'invalid-argument', `the CSR must carry exactly one URI SAN (found ${names.length})`);
   }
   return (names[0] as DerNode).content.toString('ascii');
 }
@@ -106,9 +118,9 @@ export function verifyCsr(csr: string | Buffer): VerifiedCsr {
   }
   const publicKey = ecP256Key(parts[2] as DerNode);
   const algId = oidString(children(alg)[0] as DerNode);
-  if (algId !== OID.ecdsaWithSha256) throw caError(CA_ERR.CSR_SIGNATURE, 'invalid-argument', `the CSR must be signed with ecdsa-with-SHA256 (got ${algId})`);
+  if (algId !== OID.ecdsaWithSha256) throw caError(CSR_ERR.CSR_SIGNATURE, 'invalid-argument', `the CSR must be signed with ecdsa-with-SHA256 (got ${algId})`);
   if (!verify('sha256', cri.full, publicKey, sig.content.subarray(1))) {
-    throw caError(CA_ERR.CSR_SIGNATURE, 'invalid-argument', 'the CSR signature does not verify with its own public key');
+    throw caError(CSR_ERR.CSR_SIGNATURE, 'invalid-argument', 'the CSR signature does not verify with its own public key');
   }
   const attributes = parts.find((p) => p.tag === 0xa0);
   let names: DerNode[];
