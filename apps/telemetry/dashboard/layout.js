@@ -15,8 +15,10 @@ export function impliedLinks(nodes) {
 }
 
 /** nodes: [{id}], links: [{source, target}] → Map id → {layer, index, x, y}, plus width/height. */
-export function layered(nodes, links, { colWidth = 290, rowHeight = 86, margin = 24, nodeWidth = 170 } = {}) {
+export function layered(nodes, unsortedLinks, { colWidth = 290, rowHeight = 86, margin = 24, nodeWidth = 170 } = {}) {
   const ids = nodes.map((n) => n.id).sort();
+  const key = (l) => `${l.source}\n${l.target}`;
+  const links = [...unsortedLinks].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const layer = new Map(ids.map((id) => [id, 0]));
   const preds = new Map(ids.map((id) => [id, []]));
   for (const l of links) if (layer.has(l.source) && layer.has(l.target) && l.source !== l.target) preds.get(l.target).push(l.source);

@@ -1,5 +1,6 @@
 import { api, qs } from './api.js';
 import { fmtMs, fmtTime, h, message, s, table } from './dom.js';
+import { ordered } from './span-tree.js';
 
 export const TRACE_HEADERS = ['trace', 'root', 'services', 'spans', 'duration', 'started'];
 
@@ -17,30 +18,6 @@ function extent(spans) {
   const start = Math.min(...spans.map((x) => x.timestamp ?? Infinity));
   const end = Math.max(...spans.map((x) => (x.timestamp ?? start) + (x.duration ?? 0)));
   return { start, end: Math.max(end, start + 1) };
-}
-
-/** Spans depth-first from the roots (no parent, or a parent not in the trace), children by start time. */
-export function ordered(spans) {
-  const ids = new Set(spans.map((x) => x.id));
-  const kids = new Map();
-  for (const x of spans) {
-    const p = x.parentId && ids.has(x.parentId) && x.parentId !== x.id ? x.parentId : null;
-    if (!kids.has(p)) kids.set(p, []);
-    kids.get(p).push(x);
-  }
-  for (const list of kids.values()) list.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0) || (a.id < b.id ? -1 : 1));
-  const out = [];
-  const seen = new Set();
-  const walk = (parent, depth) => {
-    for (const x of kids.get(parent) ?? []) {
-      if (seen.has(x)) continue;
-      seen.add(x);
-      out.push({ span: x, depth });
-      walk(x.id, depth + 1);
-    }
-  };
-  walk(null, 0);
-  return out;
 }
 
 export function traceRows(traces) {
