@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestInfra, startProcess, waitFor, withDeadline, type TestInfra, type TestProcess } from '@weft/testing';
+import { startTelemetryProcess } from './telemetry-process';
 
 /**
  * `weftctl tap` and `weftctl stat` end to end, every piece a real process as users run it: the built
@@ -14,7 +15,6 @@ import { createTestInfra, startProcess, waitFor, withDeadline, type TestInfra, t
 const APPS = resolve(__dirname, '..', '..');
 const BIN = {
   weftctl: join(APPS, 'weftctl/bin/weftctl.js'),
-  telemetry: join(APPS, 'telemetry/bin/weft-telemetry.js'),
   proxy: join(APPS, 'proxy/bin/weft-proxy.js'),
 };
 const REVIEWS = 'outbound|9080||reviews.default.svc.cluster.local';
@@ -114,22 +114,9 @@ describe('weftctl tap against a real weft-proxy and weft-telemetry', () => {
     dir = await mkdtemp(join(tmpdir(), 'weftctl-tap-'));
     const config = join(dir, 'productpage.yaml');
     await writeFile(config, bootstrap((app.address() as AddressInfo).port));
-    const t = await startProcess({
-      name: 'telemetry',
-      command: process.execPath,
-      args: [BIN.telemetry],
-      env: {
-        NATS_URL: infra.natsUrl,
-        REDIS_URL: infra.redisUrl,
-        WEFT_REDIS_PREFIX: infra.redisPrefix,
-        WEFT_SUBJECT_PREFIX: infra.subjectPrefix,
-        WEFT_TELEMETRY_HTTP_PORT: '0',
-        WEFT_TELEMETRY_FLUSH_MS: '200',
-      },
-      ready: (l) => l['msg'] === 'telemetry ready',
-    });
+    const t = await startTelemetryProcess(infra);
     telemetry = t.proc;
-    env = { WEFT_TELEMETRY_URL: `http://127.0.0.1:${String(t.readyLog['httpPort'])}` };
+    env = { WEFT_TELEMETRY_URL: t.url };
     const p = await startProcess({
       name: 'proxy',
       command: process.execPath,

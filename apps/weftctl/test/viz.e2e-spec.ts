@@ -1,4 +1,3 @@
-import { join, resolve } from 'node:path';
 import {
   EdgeAccumulator,
   tapActiveSubject,
@@ -10,15 +9,15 @@ import {
   type TapBatch,
   type TapRecord,
 } from '@weft/api';
-import { createTestInfra, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
+import { createTestInfra, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
 import { runCli } from '../src/cli';
+import { startTelemetryProcess } from './telemetry-process';
 import type { CliIo } from '../src/io';
 
 /**
  * stat, edges, top and tap against a real weft-telemetry process (the built bin) fed real reports and
  * tap batches over NATS. The proxies are stand-ins that publish what weft-proxy publishes.
  */
-const TELEMETRY_BIN = join(resolve(__dirname, '..', '..'), 'telemetry/bin/weft-telemetry.js');
 const TOKEN = 'weftctl-viz-token-0123456789';
 
 interface Captured extends CliIo {
@@ -72,25 +71,11 @@ describe('weftctl viz verbs against a real telemetry replica (real NATS + Redis)
 
   beforeAll(async () => {
     infra = await createTestInfra('weftctl-viz');
-    const started = await startProcess({
-      name: 'telemetry',
-      command: process.execPath,
-      args: [TELEMETRY_BIN],
-      env: {
-        NATS_URL: infra.natsUrl,
-        REDIS_URL: infra.redisUrl,
-        WEFT_REDIS_PREFIX: infra.redisPrefix,
-        WEFT_SUBJECT_PREFIX: infra.subjectPrefix,
-        WEFT_TELEMETRY_HTTP_PORT: '0',
-        WEFT_TELEMETRY_FLUSH_MS: '200',
-        WEFT_TELEMETRY_TOKEN: TOKEN,
-      },
-      ready: (log) => log['msg'] === 'telemetry ready',
-    });
+    const started = await startTelemetryProcess(infra, { WEFT_TELEMETRY_TOKEN: TOKEN });
     telemetry = started.proc;
-    env = { WEFT_TELEMETRY_URL: `http://127.0.0.1:${String(started.readyLog['httpPort'])}`, WEFT_TELEMETRY_TOKEN: TOKEN };
+    env = { WEFT_TELEMETRY_URL: started.url, WEFT_TELEMETRY_TOKEN: TOKEN };
 
-    // Three reviews proxies' worth of traffic: productpage → reviews over mTLS (8 ok, 2 failed),
+    // Three proxies' reports: productpage → reviews over mTLS (8 ok, 2 failed),
     // reviews-v1 → ratings in plain text, and frontend → cart in namespace shop.
     const reviews = new EdgeAccumulator({ proxy: { id: 'reviews-v1-1', workload: 'reviews-v1', namespace: 'default' } });
     for (let i = 1; i <= 8; i++) reviews.add(call({ workload: 'productpage-v1', namespace: 'default' }, 'reviews', 200, i, 'mutual_tls'));
