@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect as tcpConnect, createServer, type Server } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 // @weft/api is not lazy-loaded: the rule counts tls/ca-client.ts's require.resolve() of its proto folder.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -88,6 +88,7 @@ describe('proxy telemetry reporting', () => {
   let proxy: Proxy;
   let out = 0;
   let sub: { nc: NatsConnection; heard: Heard } | null = null;
+  let echo: Server | null = null;
 
   beforeAll(async () => {
     natsPort = await freePort();
@@ -96,6 +97,19 @@ describe('proxy telemetry reporting', () => {
       res.statusCode = req.url === '/fail' ? 503 : 200;
       res.end('reviews');
     });
+    echo = createServer((sock) => sock.pipe(sock));
+    await new Promise<void>((r) => echo?.listen(0, '127.0.0.1', r));
+    const echoPort = (echo.address() as { port: number }).port;
+    const tcp = `
+  - name: tcp
+    address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.tcp_proxy
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+          stat_prefix: echo
+          cluster: outbound|7|v1|echo.default.svc.cluster.local`;
     const inPort = await freePort();
     const routeTo = (c: string): string => `
             - name: all
@@ -105,8 +119,11 @@ describe('proxy telemetry reporting', () => {
                 route: { cluster: "${c}" }`;
     const yaml = bootstrap(
       httpListener('out', routeTo('outbound|9080||reviews.default.svc.cluster.local')) +
-        httpListener('in', routeTo('inbound|9080||reviews.default.svc.cluster.local'), { direction: 'INBOUND' }).replace('port_value: 0', `port_value: ${inPort}`),
-      cluster('outbound|9080||reviews.default.svc.cluster.local', [inPort]) + cluster('inbound|9080||reviews.default.svc.cluster.local', [app.port]),
+        httpListener('in', routeTo('inbound|9080||reviews.default.svc.cluster.local'), { direction: 'INBOUND' }).replace('port_value: 0', `port_value: ${inPort}`) +
+        tcp,
+      cluster('outbound|9080||reviews.default.svc.cluster.local', [inPort]) +
+        cluster('inbound|9080||reviews.default.svc.cluster.local', [app.port]) +
+        cluster('"outbound|7|v1|echo.default.svc.cluster.local"', [echoPort]),
     );
     const parse = (text: string) => loadBootstrap(text, 'test.yaml').snapshot;
     proxy = new Proxy({
@@ -138,6 +155,7 @@ describe('proxy telemetry reporting', () => {
     await proxy?.close();
     await sub?.nc.close();
     await app?.close();
+    echo?.close();
     if (nats !== null && nats.exitCode === null) nats.kill('SIGKILL');
   });
 
@@ -215,6 +233,30 @@ describe('proxy telemetry reporting', () => {
     const metrics = await proxy.metricsText();
     expect(metrics).toMatch(/weft_proxy_telemetry_dropped_total\{kind="spans"\} 16/);
     expect(metrics).toMatch(/weft_proxy_telemetry_dropped_total\{kind="logs"\} 6/);
+  });
+
+  it('reports a TCP connection through a tcp_proxy listener: opened, closed, bytes each way', async () => {
+    await report();
+    const sock = tcpConnect(proxy.ports.get('tcp') ?? 0, '127.0.0.1');
+    const echoed = new Promise<string>((resolve) => {
+      let got = '';
+      sock.on('data', (d: Buffer) => {
+        got += d.toString();
+        if (got.length >= 11) sock.end();
+      });
+      sock.on('close', () => resolve(got));
+    });
+    sock.write('hello proxy');
+    expect(await withDeadline(echoed, 10_000, 'the echo')).toBe('hello proxy');
+    // The proxy counts the connection closed once its downstream socket closes.
+    const tcp = await waitFor(
+      async () => {
+        const r = await report();
+        return r.tcp.find((t) => t.connectionsClosed > 0) ?? undefined;
+      },
+      { timeoutMs: 5000, intervalMs: 50, what: 'the closed TCP connection in a report' },
+    );
+    expect(tcp).toMatchObject({ reporter: 'source', destination: { service: 'echo', namespace: 'default' }, connectionsClosed: 1, sentBytes: 11, receivedBytes: 11 });
   });
 
   it('answers a live tap: matching requests arrive in batches on the tap subject', async () => {
