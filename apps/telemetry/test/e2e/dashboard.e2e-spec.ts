@@ -27,6 +27,9 @@ const CHROMIUM = process.env['WEFT_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'tmp', 'test-output', 'dashboard');
 const TOKEN = 'dashboard-e2e-token-0123456789abcdef';
 const NS = 'default';
+/** Pacing of the traffic loops (a load generator's rate, not synchronisation): ≈ 10 pages/s on 2 shared cores. */
+const TRAFFIC_PAUSE_MS = 100;
+const pause = (): Promise<void> => new Promise((r) => setTimeout(r, TRAFFIC_PAUSE_MS));
 
 interface Workload {
   readonly name: string;
@@ -144,6 +147,7 @@ class DashboardMesh {
         const res = await fetch(this.entry).catch(() => null);
         await res?.arrayBuffer().catch(() => undefined);
         this.requests++;
+        await pause();
       }
     };
     this.traffic = loop();
@@ -291,7 +295,10 @@ describe('operator dashboard in chromium over the shared demo harness', () => {
     mkdirSync(SHOTS, { recursive: true });
     demo = await startDemoMesh({ intervalMs: 500 });
     traffic = (async () => {
-      while (!stopping) await (await fetch(demo.productpageUrl).catch(() => null))?.arrayBuffer().catch(() => undefined);
+      while (!stopping) {
+        await (await fetch(demo.productpageUrl).catch(() => null))?.arrayBuffer().catch(() => undefined);
+        await pause();
+      }
     })();
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
