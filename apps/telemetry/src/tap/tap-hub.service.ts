@@ -10,6 +10,8 @@ import { TapSession, type TapOutput } from './tap-session';
 export const TAP_ERRORS = {
   /** This replica already streams its maximum of tap sessions. */
   tooManyTaps: 'WEFT_ERR_TELEMETRY_TAP_LIMIT',
+  /** The replica's NATS connection is closed: no tap can be announced. */
+  natsUnavailable: 'WEFT_ERR_TELEMETRY_TAP_NATS_UNAVAILABLE',
 } as const;
 
 export interface TapHubOptions {
@@ -67,9 +69,13 @@ export class TapHub {
       this.metrics,
       (s) => this.ended(s),
     );
+    try {
+      session.start(); // subscribes first: when that throws, nothing was set up
+    } catch (err) {
+      throw new WeftError(TAP_ERRORS.natsUnavailable, 'unavailable', 'cannot tap: this replica is not connected to NATS', { cause: err });
+    }
     this.sessions.add(session);
     this.metrics.sessions.set(this.sessions.size);
-    session.start();
     this.log.info({ tapId: session.spec.tapId, service: query.service, namespace: query.namespace ?? null }, 'tap started');
     return session;
   }

@@ -70,7 +70,11 @@ export class TapSession {
     this.ended = true;
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     if (this.stopTimer !== null) clearTimeout(this.stopTimer);
-    this.sub?.unsubscribe();
+    try {
+      this.sub?.unsubscribe();
+    } catch {
+      // the connection is already closed: nothing is subscribed any more
+    }
     this.reportDropped();
     this.writer.finish(() => this.out.end());
     this.onEnd(this);
@@ -85,7 +89,12 @@ export class TapSession {
       namespace: this.spec.namespace,
       expiresAt: Math.min(this.spec.deadline ?? Number.MAX_SAFE_INTEGER, now + TAP_EXPIRY_MS),
     };
-    this.nats.publish(tapActiveSubject(this.settings.subjectPrefix), JSON.stringify(request));
+    try {
+      this.nats.publish(tapActiveSubject(this.settings.subjectPrefix), JSON.stringify(request));
+    } catch {
+      // NATS closed for good: proxies stop hearing the tap and forget it; the client keeps its stream
+      this.metrics.heartbeatsFailed.inc();
+    }
   }
 
   private onBatch(data: Uint8Array): void {

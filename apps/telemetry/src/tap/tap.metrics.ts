@@ -6,6 +6,7 @@ export class TapMetrics {
   readonly records: Counter;
   readonly dropped: Counter<'reason'>;
   readonly invalid: Counter;
+  readonly heartbeatsFailed: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -18,5 +19,6 @@ export class TapMetrics {
       registers,
     });
     this.invalid = new Counter({ name: 'weft_telemetry_tap_batches_invalid_total', help: 'Tap batches that were not the contract (ignored)', registers });
+    this.heartbeatsFailed = new Counter({ name: 'weft_telemetry_tap_heartbeats_failed_total', help: 'Tap heartbeats that could not be published (NATS connection closed)', registers });
   }
 }
