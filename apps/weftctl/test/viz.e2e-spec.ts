@@ -207,6 +207,12 @@ describe('weftctl viz verbs against a real telemetry replica (real NATS + Redis)
       const table = capture(env);
       expect(await runCli(['top', 'reviews', '--once', '--duration', '1s'], table)).toBe(0);
       expect(table.lines.join('\n').split('\n')[0]?.split(/\s+/)).toEqual(['SOURCE', 'DESTINATION', 'METHOD', 'PATH', 'COUNT', 'BEST', 'WORST', 'LAST', 'SUCCESS']);
+      // Without --once the screen is redrawn (cleared, then the table) each second and once at the end.
+      const live = capture(env);
+      expect(await runCli(['top', 'reviews', '--duration', '2s'], live)).toBe(0);
+      expect(live.lines.length).toBeGreaterThanOrEqual(2);
+      expect(live.lines.every((l) => l.startsWith('\x1b[H\x1b[2J'))).toBe(true);
+      expect(live.lines[live.lines.length - 1]).toContain('/reviews/1');
     });
   });
 });
