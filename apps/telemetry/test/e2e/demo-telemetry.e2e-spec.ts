@@ -8,8 +8,9 @@ import { getJson, getText, sumMetric } from '../integration/telemetry-harness';
 import { startDemoMesh, type DemoMesh } from './demo-harness';
 
 /**
- * The demo's traffic as telemetry shows it: the demo mesh (every service behind a weft-proxy sidecar
- * reporting with --nats) and two telemetry replicas on a private nats-server (so it can be restarted
+ * The demo's traffic as telemetry shows it: the demo mesh as `npm run up` runs it (registry, pilot, CA;
+ * every service behind a weft-proxy sidecar configured over xDS, talking mTLS, reporting with --nats)
+ * and two telemetry replicas on a private nats-server (so it can be restarted
  * without touching other suites). Counts must match the requests sent exactly; a trace must cross
  * productpage → reviews → ratings with correct links; losing a replica or NATS under load must not
  * fail a request, and whatever telemetry lost must show as missing reports.
@@ -20,7 +21,7 @@ interface Page {
   readonly versions: { readonly reviews: string | null; readonly ratings: string | null };
 }
 interface Stat {
-  readonly services: readonly { namespace: string; service: string; requests: number; successRate: number }[];
+  readonly services: readonly { namespace: string; service: string; requests: number; successRate: number; mtlsRate: number }[];
 }
 interface Span {
   readonly id: string;
@@ -103,7 +104,7 @@ describe('the demo mesh in telemetry', () => {
   beforeAll(async () => {
     const port = await freePort();
     nats = await startNats(port);
-    mesh = await startDemoMesh({ natsUrl: `nats://127.0.0.1:${port}`, traceSampling: 100, logSampling: 1 });
+    mesh = await startDemoMesh({ natsUrl: `nats://127.0.0.1:${port}`, traceSampling: 100, logSampling: 1, controlPlane: true });
   }, 120_000);
 
   afterAll(async () => {
@@ -116,25 +117,50 @@ describe('the demo mesh in telemetry', () => {
     sumMetric(await getText(tel(), '/metrics'), 'istio_requests_total', { reporter: 'destination', destination_service_name: service });
   const ingest = async (): Promise<MeshIngest> => (await getJson<MeshIngest>(tel(), '/api/v1/ingest')).body;
 
-  it('counts N pages exactly in /api/v1/stat and /metrics within 5 s', async () => {
+  const SERVICES = ['productpage', 'details', 'reviews', 'ratings'] as const;
+  type Counts = Record<(typeof SERVICES)[number], number>;
+  const statCounts = async (base: string): Promise<Counts> => {
+    const stat = (await getJson<Stat>(base, '/api/v1/stat?window=1m')).body;
+    return Object.fromEntries(SERVICES.map((s) => [s, stat.services.find((x) => x.service === s)?.requests ?? 0])) as Counts;
+  };
+  const metricCounts = async (): Promise<Counts> => Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await arrived(s)]))) as Counts;
+  const plus = (a: Counts, b: Counts): Counts => Object.fromEntries(SERVICES.map((s) => [s, a[s] + b[s]])) as Counts;
+
+  it('counts N pages exactly in /api/v1/stat and /metrics within 5 s, as mutual TLS between sidecars', async () => {
+    // The harness's warm-up pages (routes come on demand) are the baseline: wait until they are all in.
+    let previous = '';
+    const base = await waitFor(
+      async () => {
+        const now = { stat: await statCounts(tel()), metrics: await metricCounts() };
+        const settled = now.metrics.productpage === mesh.warmupPages && JSON.stringify(now) === previous;
+        previous = JSON.stringify(now);
+        return settled ? now : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 1200, what: `the ${mesh.warmupPages} warm-up pages in telemetry` },
+    );
     const load = await new Load(mesh.productpageUrl, 4, 60).finished();
     expect(load.sent).toBe(60);
     expect(load.failures).toEqual([]);
-    const expected = { productpage: 60, details: 60, reviews: 60, ratings: load.ratingsCalls };
+    const sent: Counts = { productpage: 60, details: 60, reviews: 60, ratings: load.ratingsCalls };
+    const expected = plus(base.stat, sent);
     const seen = await waitFor(
       async () => {
-        const stat = (await getJson<Stat>(tel(), '/api/v1/stat?window=1m')).body;
-        const got = Object.fromEntries(Object.keys(expected).map((s) => [s, stat.services.find((x) => x.service === s)?.requests ?? 0]));
+        const got = await statCounts(tel());
         if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`stat shows ${JSON.stringify(got)}`);
         return got;
       },
       { timeoutMs: 5000, intervalMs: 100, what: `stat to show ${JSON.stringify(expected)}` },
     );
     expect(seen).toEqual(expected);
-    for (const [service, n] of Object.entries(expected)) expect(await arrived(service)).toBe(n);
+    expect(await metricCounts()).toEqual(plus(base.metrics, sent));
     // Both replicas answer the same.
-    const other = (await getJson<Stat>(mesh.telemetryUrls[1], '/api/v1/stat?window=1m')).body;
-    expect(other.services.find((s) => s.service === 'productpage')?.requests).toBe(60);
+    expect(await statCounts(mesh.telemetryUrls[1])).toEqual(expected);
+    // Sidecar to sidecar is mutual TLS: the caller's SPIFFE ID is the source principal.
+    const metrics = await getText(tel(), '/metrics');
+    const fromProductpage = { reporter: 'destination', destination_service_name: 'reviews', connection_security_policy: 'mutual_tls', source_workload: 'productpage-v1' };
+    expect(sumMetric(metrics, 'istio_requests_total', { ...fromProductpage, source_principal: 'spiffe://cluster.local/ns/default/sa/productpage' })).toBe(base.metrics.reviews + 60);
+    const stat = (await getJson<Stat>(tel(), '/api/v1/stat?window=1m')).body;
+    expect(stat.services.find((x) => x.service === 'reviews')?.mtlsRate).toBe(1);
   });
 
   it('assembles a trace across productpage → reviews → ratings with correct parent/child links', async () => {
