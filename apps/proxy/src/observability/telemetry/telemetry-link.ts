@@ -1,6 +1,14 @@
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { Logger } from '@weft/shared';
 
+/** `nats://user:pass@host:4222` (or `tls://…`) → the client's server, credentials and TLS options. */
+export function serverOptions(url: string): { servers: string; user?: string; pass?: string; tls?: Record<string, never> } {
+  const u = new URL(url);
+  const servers = `${u.hostname}:${u.port === '' ? '4222' : u.port}`;
+  const auth = u.username === '' ? {} : { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) };
+  return { servers, ...auth, ...(u.protocol === 'tls:' ? { tls: {} } : {}) };
+}
+
 /**
  * The proxy's NATS connection for telemetry. It never holds traffic up: the proxy starts and serves
  * while NATS is unreachable (the connection is made in the background, retried forever), and
@@ -29,7 +37,7 @@ export class TelemetryLink {
 
   private async open(): Promise<void> {
     try {
-      const nc = await connect({ servers: this.url, name: this.name, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 10_000 });
+      const nc = await connect({ ...serverOptions(this.url), name: this.name, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, pingInterval: 10_000 });
       if (this.closing) {
         await nc.close();
         return;
