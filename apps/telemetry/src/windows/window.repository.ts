@@ -28,24 +28,38 @@ export class WindowRepository {
   ) {}
 
   async read(window: WindowName, nowMs: number): Promise<WindowData> {
-    const buckets = windowBuckets(window, nowMs);
-    const p = this.redis.pipeline();
-    for (const b of buckets) p.hgetall(this.keys.bucketCounters(b)).hgetall(this.keys.bucketHistograms(b));
-    const results = await p.exec().catch((cause: unknown) => {
-      throw telemetryError(TELEMETRY_ERRORS.storeUnavailable, 'unavailable', 'cannot read the windows from Redis', { cause });
-    });
     const data: WindowData = { window, seconds: windowSeconds(window, nowMs), counters: new Map(), histograms: new Map() };
-    for (let i = 0; i < (results?.length ?? 0); i++) {
-      const [err, value] = results?.[i] ?? [null, null];
-      if (err !== null) throw telemetryError(TELEMETRY_ERRORS.storeUnavailable, 'unavailable', 'cannot read the windows from Redis', { cause: err });
-      if (i % 2 === 0) addCounters(data.counters, value as Record<string, string>);
-      else addHistograms(data.histograms, value as Record<string, string>);
+    for (const bucket of await readBuckets(this.redis, this.keys, windowBuckets(window, nowMs))) {
+      addCounters(data.counters, bucket.counters);
+      addHistograms(data.histograms, bucket.histograms);
     }
     return data;
   }
 }
 
-function addCounters(into: Map<string, EdgeCounters>, hash: Record<string, string>): void {
+/** The raw hashes of one bucket: counters (`<counter>\n<edgeId>` → n) and histograms (`<edgeId>\n<writer>` → HDR). */
+export interface BucketHashes {
+  readonly counters: Record<string, string>;
+  readonly histograms: Record<string, string>;
+}
+
+/** The hashes of each bucket, in order, with one pipeline of HGETALLs. */
+export async function readBuckets(redis: Redis, keys: TelemetryKeys, buckets: readonly number[]): Promise<BucketHashes[]> {
+  const p = redis.pipeline();
+  for (const b of buckets) p.hgetall(keys.bucketCounters(b)).hgetall(keys.bucketHistograms(b));
+  const unavailable = (cause: unknown): Error => telemetryError(TELEMETRY_ERRORS.storeUnavailable, 'unavailable', 'cannot read the windows from Redis', { cause });
+  const results = await p.exec().catch((cause: unknown) => {
+    throw unavailable(cause);
+  });
+  const hash = (i: number): Record<string, string> => {
+    const [err, value] = results?.[i] ?? [null, {}];
+    if (err !== null) throw unavailable(err);
+    return value as Record<string, string>;
+  };
+  return buckets.map((_, i) => ({ counters: hash(2 * i), histograms: hash(2 * i + 1) }));
+}
+
+export function addCounters(into: Map<string, EdgeCounters>, hash: Record<string, string>): void {
   for (const [field, value] of Object.entries(hash)) {
     const nl = field.indexOf('\n');
     const counter = field.slice(0, nl);
@@ -60,7 +74,7 @@ function addCounters(into: Map<string, EdgeCounters>, hash: Record<string, strin
   }
 }
 
-function addHistograms(into: Map<string, string[]>, hash: Record<string, string>): void {
+export function addHistograms(into: Map<string, string[]>, hash: Record<string, string>): void {
   for (const [field, value] of Object.entries(hash)) {
     const edgeId = field.slice(0, field.lastIndexOf('\n'));
     const list = into.get(edgeId);
