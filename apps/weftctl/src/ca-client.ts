@@ -1,21 +1,9 @@
 import type { z } from 'zod';
 import { caErrorBody, createTokenResponse, issuedCertificateList } from '@weft/api';
 import { CliError, EXIT_REJECTED, EXIT_UNREACHABLE } from './errors';
+import { fetchApi, safeJson } from './http-api';
 
 export const DEFAULT_CA_URL = 'http://127.0.0.1:8061';
-
-function causeOf(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
 
 /** The CA's HTTP API (WEFT_CA_URL): trust bundle, bootstrap tokens, issuance audit. */
 export class CaClient {
@@ -27,16 +15,8 @@ export class CaClient {
   ) {}
 
   private async send(method: string, path: string, body?: unknown): Promise<string> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.adminToken !== undefined && this.adminToken !== '') headers['authorization'] = `Bearer ${this.adminToken}`;
-    const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
-    let res: Response;
-    try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (err) {
-      throw new CliError(`error: cannot reach the CA at ${this.baseUrl} (${causeOf(err)}); set WEFT_CA_URL`, EXIT_UNREACHABLE);
-    }
+    const target = { name: 'the CA', baseUrl: this.baseUrl, token: this.adminToken, urlHint: 'set WEFT_CA_URL' };
+    const res = await fetchApi(target, path, { method, body, signal: AbortSignal.timeout(this.timeoutMs) });
     const text = await res.text();
     if (res.ok) return text;
     const parsed = caErrorBody.safeParse(safeJson(text));

@@ -13,6 +13,7 @@ import {
 } from '@weft/api';
 import type { SourceFile } from './documents';
 import { CliError, EXIT_REJECTED, EXIT_UNREACHABLE } from './errors';
+import { fetchApi, safeJson } from './http-api';
 
 export const DEFAULT_PILOT_URL = 'http://127.0.0.1:15014';
 
@@ -24,11 +25,6 @@ interface RequestOptions {
 
 const REASONS: Readonly<Record<number, string>> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 422: 'Invalid' };
 
-function causeOf(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
-}
-
 /** pilot's REST API (`/v1/...`), every answer checked against the shared schema. */
 export class PilotClient {
   constructor(
@@ -37,27 +33,9 @@ export class PilotClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  private url(path: string, query: RequestOptions['query']): string {
-    const u = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, v);
-    return u.toString();
-  }
-
   async request<S extends z.ZodType>(method: string, path: string, schema: S, o: RequestOptions = {}): Promise<z.output<S>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
-    if (this.token !== undefined && this.token !== '') headers['authorization'] = `Bearer ${this.token}`;
-    let res: Response;
-    try {
-      res = await fetch(this.url(path, o.query), {
-        method,
-        headers,
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      throw new CliError(`error: cannot reach pilot at ${this.baseUrl} (${causeOf(err)}); set WEFT_PILOT_URL`, EXIT_UNREACHABLE);
-    }
+    const target = { name: 'pilot', baseUrl: this.baseUrl, token: this.token, urlHint: 'set WEFT_PILOT_URL' };
+    const res = await fetchApi(target, path, { method, body: o.body, query: o.query, signal: AbortSignal.timeout(this.timeoutMs) });
     const text = await res.text();
     if (!res.ok) throw this.errorOf(res.status, text);
     const parsed = schema.safeParse(text === '' ? null : safeJson(text));
@@ -124,12 +102,4 @@ export class PilotClient {
 
 function rulePath(kind: string, namespace: string, name: string): string {
   return `v1/rules/${[kind, namespace, name].map(encodeURIComponent).join('/')}`;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

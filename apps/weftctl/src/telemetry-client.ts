@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CliError, EXIT_REJECTED, EXIT_UNREACHABLE } from './errors';
+import { causeOf, fetchApi } from './http-api';
 
 export const DEFAULT_TELEMETRY_URL = 'http://127.0.0.1:9411';
 export const WINDOWS = ['1m', '5m', '1h'] as const;
@@ -59,11 +60,6 @@ export interface TapOptions {
   readonly seconds?: number;
 }
 
-function causeOf(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
-}
-
 /** Telemetry's HTTP API (WEFT_TELEMETRY_URL): golden-signal windows and the live tap. */
 export class TelemetryClient {
   constructor(
@@ -108,15 +104,8 @@ export class TelemetryClient {
   }
 
   private async send(path: string, signal?: AbortSignal): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json, application/x-ndjson' };
-    if (this.token !== undefined && this.token !== '') headers['authorization'] = `Bearer ${this.token}`;
-    const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
-    let res: Response;
-    try {
-      res = await fetch(url, { headers, signal });
-    } catch (err) {
-      throw new CliError(`error: cannot reach telemetry at ${this.baseUrl} (${causeOf(err)}); set WEFT_TELEMETRY_URL or --telemetry-url`, EXIT_UNREACHABLE);
-    }
+    const target = { name: 'telemetry', baseUrl: this.baseUrl, token: this.token, urlHint: 'set WEFT_TELEMETRY_URL or --telemetry-url' };
+    const res = await fetchApi(target, path, { accept: 'application/json, application/x-ndjson', signal });
     if (res.ok) return res;
     const parsed = errorBody.safeParse(await res.json().catch(() => null));
     const message = parsed.success ? parsed.data.error.message : `HTTP ${res.status}`;
