@@ -1,6 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import type { DownstreamRequest } from '../listener/request-context';
-import { spiffeIdOf } from './spiffe';
+import { spiffeIdOf } from '@weft/x509';
 
 /** What the inbound TLS handshake learnt, kept on the connection's socket (read once per request). */
 interface PeerTagged {

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from '@weft/shared';
 import type { ProxyFlags } from '../config/flags';
-import { CaClient } from './ca-client';
-import { SvidManager } from './svid-manager';
-import { WorkloadIdentity } from './workload-identity';
+import { CaClient, SvidManager, WorkloadIdentity } from '@weft/x509';
 
 export interface RunningIdentity {
   readonly identity: WorkloadIdentity;

@@ -1,7 +1,7 @@
 import { connect as tlsConnect, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { UpstreamTlsModel } from '@weft/proxy-core';
-import { principalOf, spiffeIdOf } from './spiffe';
+import { principalOf, spiffeIdOf } from '@weft/x509';
 import type { WorkloadIdentity } from './workload-identity';
 
 /** undici's connector contract. */

@@ -1,8 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import pino from 'pino';
-import type { CaAuth, CaClient } from '../../src/tls/ca-client';
-import { SvidManager } from '../../src/tls/svid-manager';
-import { WorkloadIdentity } from '../../src/tls/workload-identity';
+import { SvidManager, WorkloadIdentity, type CaAuth, type CaClient } from '@weft/x509';
 import { TestCa } from './test-ca';
 
 /** The SvidManager against an in-process fake of weft-ca's gRPC contract, signing with a per-run test CA. */

@@ -2,8 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect as tcpConnect, createServer, type Server } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-// @weft/api is not lazy-loaded: the rule counts tls/ca-client.ts's require.resolve() of its proto folder.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   tapActiveSubject,
   tapRecordsSubject,

@@ -1,5 +1,5 @@
 import { createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { newWorkloadKey } from '../../src/tls/csr';
+import { newWorkloadKey } from '@weft/x509';
 import { oid, seq, tlv } from '@weft/x509';
 import type { IdentityMaterial } from '../../src/tls/workload-identity';
 

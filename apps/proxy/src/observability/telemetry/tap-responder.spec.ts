@@ -1,5 +1,3 @@
-// @weft/api is not lazy-loaded: the rule counts tls/ca-client.ts's require.resolve() of its proto folder.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { TAP_EXPIRY_MS, type AccessLogRecord, type TapBatch } from '@weft/api';
 import { TapResponder } from './tap-responder';
 

@@ -1,5 +1,3 @@
-// @weft/api is not lazy-loaded: the rule counts tls/ca-client.ts's require.resolve() of its proto folder.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   EdgeAccumulator,
   tapActiveSubject,

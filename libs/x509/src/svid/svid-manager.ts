@@ -1,7 +1,8 @@
 import { sign, type KeyObject } from 'node:crypto';
 import { backoffDelay, type Logger } from '@weft/shared';
 import type { CaAuth, CaClient } from './ca-client';
-import { buildCsr, newWorkloadKey } from './csr';
+import { newWorkloadKey } from '../csr-builder';
+import { buildWorkloadCsr } from './workload-csr';
 import { spiffeId } from './spiffe';
 import type { WorkloadIdentity } from './workload-identity';
 
@@ -54,7 +55,7 @@ export class SvidManager {
   private async issue(): Promise<void> {
     if (this.stopped) return;
     const key = newWorkloadKey();
-    const csr = buildCsr(key, this.id);
+    const csr = buildWorkloadCsr(key, this.id);
     try {
       const auth: CaAuth =
         this.key === null ? { kind: 'token', token: this.o.token().trim() } : { kind: 'proof', chainPem: this.chainPem, proof: sign('sha256', csr.der, this.key) };
