@@ -8,8 +8,10 @@ Usage: weft-telemetry [--help]
 
 Consumes proxies' pre-aggregated reports, spans and access logs from NATS (queue group
 weft-telemetry: each message reaches one replica), keeps 1m/5m/1h windows, cumulative totals, traces
-and recent logs in Redis, and serves them over HTTP: GET /metrics (Istio standard metrics),
-/api/v1/stat|edges|topology|logs|ingest, and the Zipkin v2 API (/api/v2/spans, services, traces,
+and recent logs in Redis, and serves them over HTTP: the operator dashboard at /, GET /metrics
+(Istio standard metrics), /api/v1/stat|stat/series|edges|topology|logs|ingest, the live tap
+(/api/v1/tap, NDJSON), the mesh's proxies and certificates relayed from pilot and the CA
+(/api/v1/mesh/proxies|certificates), and the Zipkin v2 API (/api/v2/spans, services, traces,
 trace/{id}).
 
 Environment:
