@@ -31,4 +31,26 @@ describe('readFlags (xDS flags)', () => {
   ])('rejects %j', (argv, message) => {
     expect(() => readFlags(argv, {})).toThrow(message);
   });
+
+  it('telemetry flags: off without --nats; sampling percentages, interval and subject prefix, also from the environment', () => {
+    expect(readFlags([], {})).toMatchObject({ nats: undefined, 'telemetry-interval-ms': 1000, 'trace-sampling': 1, 'log-sampling': 1, 'subject-prefix': '' });
+    expect(readFlags(['--nats', 'nats://user:pw@nats:4222', '--trace-sampling', '100', '--log-sampling', '0.5', '--telemetry-interval-ms', '250', '--subject-prefix', 'ci1.'], {})).toMatchObject({
+      nats: 'nats://user:pw@nats:4222',
+      'trace-sampling': 100,
+      'log-sampling': 0.5,
+      'telemetry-interval-ms': 250,
+      'subject-prefix': 'ci1.',
+    });
+    expect(readFlags([], { WEFT_PROXY_NATS: 'tls://nats:4222', WEFT_PROXY_TRACE_SAMPLING: '10' })).toMatchObject({ nats: 'tls://nats:4222', 'trace-sampling': 10 });
+  });
+
+  it.each([
+    [['--nats', '127.0.0.1:4222'], /--nats: expected a NATS URL/],
+    [['--trace-sampling', '101'], /--trace-sampling/],
+    [['--log-sampling', '-1'], /--log-sampling/],
+    [['--telemetry-interval-ms', '10'], /--telemetry-interval-ms/],
+    [['--subject-prefix', 'ci1'], /--subject-prefix: expected dot-terminated tokens/],
+  ])('rejects the telemetry flags %j', (argv, message) => {
+    expect(() => readFlags(argv, {})).toThrow(message);
+  });
 });
