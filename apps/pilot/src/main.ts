@@ -23,5 +23,5 @@ void runServiceMain({
   readConfig: () => readPilotConfig(),
   start: (config, log) => startPilot(config, log),
   onReady: (running, config, log) =>
-    log.info({ replica: config.replicaId, xdsPort: running.xdsPort, httpPort: running.httpPort, services: running.model.stats().services }, 'pilot ready'),
+    log.info({ replica: config.replicaId, xdsPort: running.xdsPort, xdsTlsPort: running.xdsTlsPort, httpPort: running.httpPort, services: running.model.stats().services }, 'pilot ready'),
 });

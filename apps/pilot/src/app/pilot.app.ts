@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { connectNats, connectRedis } from '@weft/data-access';
 import type { Logger } from '@weft/shared';
 import { RegistryAdapter } from '../adapters/registry.adapter';
+import { startXdsTls, type RunningXdsTls } from './xds-tls';
 import type { PilotConfig } from '../config/pilot.config';
 import { createPilotHttpApp, type PilotHttpApp } from '../http/pilot-http.app';
 import { MeshModel } from '../model';
@@ -19,6 +20,8 @@ import { ModelProxyConfigSource } from './proxy-config.source';
 
 export interface RunningPilot {
   readonly xdsPort: number;
+  /** The mutual-TLS xDS port, or null when no CA is configured (WEFT_PILOT_CA). */
+  readonly xdsTlsPort: number | null;
   readonly httpPort: number;
   readonly model: MeshModel;
   close(): Promise<void>;
@@ -46,6 +49,7 @@ export async function startPilot(config: PilotConfig, log: Logger): Promise<Runn
     logger: log,
     metrics: new XdsMetrics(metrics),
     debounce: { quietMs: config.debounceMs, maxMs: config.debounceMaxMs },
+    trustDomain: config.trustDomain,
   });
   model.onChange((change) => xds.onMeshChange(change));
 
@@ -62,6 +66,13 @@ export async function startPilot(config: PilotConfig, log: Logger): Promise<Runn
   const grpcServer = new Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_permit_without_calls': 1 });
   xds.addTo(grpcServer);
   const xdsPort = await bindGrpc(grpcServer, `${config.host}:${config.xdsPort}`);
+  let tls: RunningXdsTls | null;
+  try {
+    tls = await startXdsTls(config, xds, log);
+  } catch (err) {
+    grpcServer.forceShutdown();
+    throw err;
+  }
 
   let http: PilotHttpApp;
   try {
@@ -76,12 +87,13 @@ export async function startPilot(config: PilotConfig, log: Logger): Promise<Runn
       token: config.token,
       rulesRevision: () => watcher.revision,
       readiness: () => {
-        const checks = { registry: registry.ready, rules: watcher.revision !== null, nats: !nats.isClosed() };
+        const checks = { registry: registry.ready, rules: watcher.revision !== null, nats: !nats.isClosed(), ...(tls === null ? {} : { certificate: tls.identity.ready }) };
         return { ready: Object.values(checks).every(Boolean), checks };
       },
     });
   } catch (err) {
     grpcServer.forceShutdown();
+    tls?.close();
     throw err;
   }
   const httpPort = await http.listen(config.httpPort, config.host);
@@ -93,6 +105,7 @@ export async function startPilot(config: PilotConfig, log: Logger): Promise<Runn
     xds.close();
     await statusRpc.stop();
     await new Promise<void>((r) => grpcServer.tryShutdown(() => r()));
+    await tls?.close();
     await http.close();
     registry.close();
     await watcher.stop();
@@ -102,6 +115,7 @@ export async function startPilot(config: PilotConfig, log: Logger): Promise<Runn
   };
   return {
     xdsPort,
+    xdsTlsPort: tls?.port ?? null,
     httpPort,
     model,
     close: () => (closing ??= close()),

@@ -33,6 +33,22 @@ export const PILOT_ENV = {
     z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,253}[a-z0-9])?$/, 'a SPIFFE trust domain (lowercase letters, digits, dots, dashes)').default('cluster.local'),
     'SPIFFE trust domain of the workload identities pilot expects (Istio meshConfig.trustDomain; the CA\'s WEFT_CA_TRUST_DOMAIN)',
   ),
+  xdsTlsPort: envVar(
+    'WEFT_PILOT_XDS_TLS_PORT',
+    envPort(15012),
+    'mutual-TLS xDS gRPC port (Istio\'s 15012): pilot\'s SVID as server certificate, client certificates required (0: any free port; off without WEFT_PILOT_CA)',
+  ),
+  ca: envVar(
+    'WEFT_PILOT_CA',
+    z
+      .string()
+      .regex(/^[^\s,]+:\d{1,5}(,[^\s,]+:\d{1,5})*$/, 'expected host:port, or several comma-separated')
+      .optional(),
+    'weft-ca gRPC address(es), comma-separated replicas: pilot obtains its SVID there and serves the TLS xDS port (unset: no TLS port)',
+  ),
+  caTokenFile: envVar('WEFT_PILOT_CA_TOKEN_FILE', z.string().min(1).optional(), 'file with the bootstrap token for pilot\'s first certificate (weftctl token create -n weft-system -s weft-pilot); required with WEFT_PILOT_CA'),
+  namespace: envVar('WEFT_PILOT_NAMESPACE', z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a DNS label').default('weft-system'), 'namespace of pilot\'s identity spiffe://<trust domain>/ns/<namespace>/sa/weft-pilot'),
+  certLifetimeS: envVar('WEFT_PILOT_CERT_LIFETIME_S', z.coerce.number().int().nonnegative().default(0), 'requested lifetime of pilot\'s certificate in seconds (0: the CA decides); renewed at half life'),
   registryUrl: envVar('WEFT_REGISTRY_URL', envString('http://127.0.0.1:8700'), 'registry REST API (reserved)'),
 };
 
@@ -43,6 +59,9 @@ export function readPilotConfig(env: NodeJS.ProcessEnv = process.env) {
   if (config.debounceMaxMs < config.debounceMs) {
     const message = `WEFT_PILOT_DEBOUNCE_MAX_MS: must be at least WEFT_PILOT_DEBOUNCE_MS (${config.debounceMs})`;
     throw new WeftError('WEFT_ERR_CONFIG_ENV', 'invalid-argument', `invalid environment: ${message}`);
+  }
+  if (config.ca !== undefined && config.caTokenFile === undefined) {
+    throw new WeftError('WEFT_ERR_CONFIG_ENV', 'invalid-argument', 'invalid environment: WEFT_PILOT_CA_TOKEN_FILE: required with WEFT_PILOT_CA (the bootstrap token for pilot\'s first certificate)');
   }
   return config;
 }

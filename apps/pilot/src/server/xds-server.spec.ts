@@ -35,6 +35,11 @@ class FakeCall extends EventEmitter {
     this.ended = true;
   }
 
+  /** A plaintext stream, as on the xDS port without TLS (grpc-js answers {} there). */
+  getAuthContext(): Record<string, never> {
+    return {};
+  }
+
   request(request: DeltaDiscoveryRequest): void {
     this.emit('data', request);
   }

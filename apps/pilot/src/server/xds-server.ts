@@ -1,5 +1,6 @@
 import type { Server, ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from '@weft/shared';
+import { checkPeerIdentity, peerIdentityOf, type PeerIdentity } from '../identity/peer-identity';
 import { adsDefinition, TYPE_URL, type XdsNode } from '@weft/xds';
 import type { MeshChange, ResourceProvider, SyncStatusSink } from '../model/xds-contract';
 import { DEFAULT_DEBOUNCE, Debouncer, type DebounceOptions } from '../push/debouncer';
@@ -32,6 +33,8 @@ export interface XdsServerOptions {
   readonly pushQueue?: PushQueueOptions;
   /** Minimum interval between two status reports of one stream (default 200 ms, trailing). */
   readonly statusIntervalMs?: number;
+  /** The mesh's trust domain: a client certificate (TLS port) must carry an identity of it (default cluster.local). */
+  readonly trustDomain?: string;
 }
 
 type Stream = ServerDuplexStream<unknown, unknown>;
@@ -64,6 +67,7 @@ export class XdsServer {
   private readonly live: Set<XdsConnection>;
   private readonly byProxy: Map<string, Set<XdsConnection>>;
   private readonly ctx: ConnectionContext;
+  private readonly trustDomain: string;
   private closed: boolean;
 
   constructor(options: XdsServerOptions) {
@@ -78,6 +82,7 @@ export class XdsServer {
     this.live = new Set();
     this.byProxy = new Map();
     this.closed = false;
+    this.trustDomain = options.trustDomain ?? 'cluster.local';
     this.ctx = {
       provider: options.provider,
       index: this.index,
@@ -158,8 +163,10 @@ export class XdsServer {
       return null;
     }
     let connection: XdsConnection;
+    let peer: PeerIdentity | null;
     try {
       const node = parseProxyNode(first.node);
+      peer = this.authenticate(call, node.namespace);
       connection = protocol === 'delta' ? new DeltaConnection(call, node, this.ctx) : new SotwConnection(call, node, this.ctx);
     } catch (err) {
       this.logger.info({ err }, 'xds stream rejected');
@@ -174,9 +181,22 @@ export class XdsServer {
     }
     same.add(connection);
     this.metrics.connected(connection.protocol, 1);
-    this.logger.info({ proxy: connection.node.id, kind: connection.node.kind, protocol: connection.protocol }, 'xds stream opened');
+    this.logger.info({ proxy: connection.node.id, kind: connection.node.kind, protocol: connection.protocol, peer: peer?.spiffeId ?? null }, 'xds stream opened');
     connection.reportStatus();
     return connection;
+  }
+
+  /**
+   * On the mutual-TLS port: the client certificate's identity, which must be of the node's namespace
+   * (throws the refusal). On the plaintext port: null.
+   */
+  private authenticate(call: Stream, nodeNamespace: string): PeerIdentity | null {
+    const auth = call.getAuthContext();
+    if (auth.transportSecurityType !== 'ssl') return null;
+    const peer = peerIdentityOf(auth.sslPeerCertificate);
+    const refused = checkPeerIdentity(peer, nodeNamespace, this.trustDomain);
+    if (refused !== null) throw refused;
+    return peer;
   }
 
   private ended(connection: XdsConnection): void {
