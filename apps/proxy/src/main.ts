@@ -86,7 +86,7 @@ async function runXds(flags: ProxyFlags & { xds: string }, log: Logger, svid: Ru
   };
   const proxy = newProxy(flags, log, refuse, xdsAdminPort(flags, bootstrap), svid?.identity ?? null);
   await proxy.openAdmin().catch((err: unknown) => fatal(log, err, 'admin listener failed to start'));
-  const client = createXdsClient({ flags, bootstrap, proxy, log });
+  const client = createXdsClient({ flags, bootstrap, proxy, log, identity: svid?.identity ?? null });
   const fromCache = client.start();
   log.info({ admin: proxy.adminListeningPort, xds: flags.xds, protocol: flags['xds-protocol'], fromCache }, 'proxy started; waiting for xds config');
   process.on('SIGHUP', () => log.info('SIGHUP ignored: the configuration comes from the xDS server'));
@@ -113,6 +113,7 @@ async function main(argv: string[]): Promise<void> {
   if (xds === undefined && flags.config === undefined) fatal(log, 'give --config FILE (a static bootstrap) or --xds ADDR (see docs/proxy.md)', 'no configuration', 2);
   const tokenFile = flags['token-file'];
   if (flags.ca !== undefined && tokenFile === undefined) fatal(log, '--ca needs --token-file (the bootstrap token for the first certificate)', 'invalid flags', 2);
+  if (flags['xds-tls'] && flags.ca === undefined) fatal(log, '--xds-tls needs --ca (the proxy presents its SVID to pilot)', 'invalid flags', 2);
   const svid = flags.ca !== undefined && tokenFile !== undefined ? startIdentity({ ...flags, ca: flags.ca, 'token-file': tokenFile }, log) : null;
   const running =
     xds !== undefined ? await runXds({ ...flags, xds }, log, svid) : { proxy: await runStatic(flags, flags.config as string, log, svid), stop: async () => undefined };

@@ -54,3 +54,15 @@ describe('readFlags (xDS flags)', () => {
     expect(() => readFlags(argv, {})).toThrow(message);
   });
 });
+
+describe('readFlags (--xds-tls)', () => {
+  it('is off by default; --xds-tls (or WEFT_PROXY_XDS_TLS=true|1) turns it on; --xds-identity must be a SPIFFE ID', () => {
+    expect(readFlags(['--xds', '127.0.0.1:15012'], {})['xds-tls']).toBe(false);
+    expect(readFlags(['--xds', '127.0.0.1:15012', '--xds-tls'], {})['xds-tls']).toBe(true);
+    expect(readFlags([], { WEFT_PROXY_XDS_TLS: '1' })['xds-tls']).toBe(true);
+    expect(readFlags([], { WEFT_PROXY_XDS_TLS: 'false' })['xds-tls']).toBe(false);
+    expect(() => readFlags([], { WEFT_PROXY_XDS_TLS: 'yes' })).toThrow(/--xds-tls/);
+    expect(readFlags(['--xds-identity', 'spiffe://cluster.local/ns/weft-system/sa/weft-pilot'], {})['xds-identity']).toBe('spiffe://cluster.local/ns/weft-system/sa/weft-pilot');
+    expect(() => readFlags(['--xds-identity', 'weft-pilot'], {})).toThrow(/--xds-identity: a SPIFFE ID/);
+  });
+});

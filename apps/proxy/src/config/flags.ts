@@ -26,6 +26,8 @@ const FLAGS = {
   'trust-domain': { env: 'WEFT_PROXY_TRUST_DOMAIN', help: 'SPIFFE trust domain of the workload identity (default cluster.local)' },
   'service-account': { env: 'WEFT_PROXY_SERVICE_ACCOUNT', help: 'service account of the workload identity (default: --service)' },
   'cert-lifetime-s': { env: 'WEFT_PROXY_CERT_LIFETIME_S', help: 'requested certificate lifetime in seconds (default 0: the CA decides, 24 h); renewed at half life' },
+  'xds-tls': { env: 'WEFT_PROXY_XDS_TLS', help: 'xDS over mutual TLS (pilot\'s port 15012) with the proxy\'s SVID, verifying pilot\'s identity (needs --ca; waits for the first certificate)' },
+  'xds-identity': { env: 'WEFT_PROXY_XDS_IDENTITY', help: 'SPIFFE ID pilot must present with --xds-tls (default spiffe://<trust-domain>/ns/weft-system/sa/weft-pilot)' },
   nats: { env: 'WEFT_PROXY_NATS', help: 'NATS URL for telemetry (reports, spans, access logs, tap); reporting is off when unset' },
   'subject-prefix': { env: 'WEFT_PROXY_SUBJECT_PREFIX', help: 'prefix of every NATS subject the proxy publishes or subscribes (as WEFT_SUBJECT_PREFIX of telemetry; default none)' },
   'telemetry-interval-ms': { env: 'WEFT_PROXY_TELEMETRY_INTERVAL_MS', help: 'period of the telemetry report, spans and access-log batches (default 1000)' },
@@ -35,6 +37,9 @@ const FLAGS = {
   'drain-timeout-ms': { env: 'WEFT_PROXY_DRAIN_TIMEOUT_MS', help: 'longest wait for in-flight requests on SIGTERM (default 5000)' },
   'log-level': { env: 'WEFT_PROXY_LOG_LEVEL', help: 'pino log level (default info)' },
 } as const;
+
+/** Flags without a value (their environment variable: true/false/1/0). */
+const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['xds-tls']);
 
 const port = z.coerce.number().int().min(0).max(65535);
 const HOST_PORT_RE = /^(\[[0-9a-fA-F:.]+\]|[^\s:/,]+):\d{1,5}$/;
@@ -75,6 +80,11 @@ const flagsSchema = z.object({
   'trust-domain': z.string().regex(/^[a-z0-9._-]+$/, 'a SPIFFE trust domain (lower-case letters, digits, . _ -)').default('cluster.local'),
   'service-account': z.string().min(1).optional(),
   'cert-lifetime-s': z.coerce.number().int().nonnegative().default(0),
+  'xds-tls': z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .default(false)
+    .transform((v) => v === true || v === 'true' || v === '1'),
+  'xds-identity': z.string().regex(/^spiffe:\/\/[^/\s]+\/\S+$/, 'a SPIFFE ID, e.g. spiffe://cluster.local/ns/weft-system/sa/weft-pilot').optional(),
   nats: z.string().regex(/^(nats|tls):\/\/\S+$/, 'expected a NATS URL, e.g. nats://127.0.0.1:4222').optional(),
   'subject-prefix': z.string().regex(/^([A-Za-z0-9_-]+\.)*$/, 'expected dot-terminated tokens, e.g. "test1."').default(''),
   'telemetry-interval-ms': z.coerce.number().int().min(100).max(60_000).default(1000),
@@ -116,7 +126,7 @@ export function proxyHelp(): string {
 
 /** Flags from argv, falling back to their environment variables; a bad value is a startup error. */
 export function readFlags(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ProxyFlags {
-  const options = Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: 'string' as const }]));
+  const options = Object.fromEntries(Object.keys(FLAGS).map((k) => [k, { type: BOOLEAN_FLAGS.has(k) ? ('boolean' as const) : ('string' as const) }]));
   const { values } = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true });
   const merged: Record<string, unknown> = { help: values.help ?? false };
   for (const [name, f] of Object.entries(FLAGS)) merged[name] = (values as Record<string, unknown>)[name] ?? env[f.env];

@@ -1,6 +1,7 @@
-import { credentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, type ChannelCredentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { backoffDelay, type Logger } from '@weft/shared';
 import { adsDefinition, type XdsNode } from '@weft/xds';
+import type { XdsChannelSecurity } from '../tls/xds-channel-credentials';
 import type { AdsRequest } from './ads-protocol';
 
 /** What the connection reports to the client. */
@@ -22,6 +23,8 @@ export interface AdsConnectionOptions {
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
   readonly random?: () => number;
+  /** --xds-tls: mutual TLS with the current SVID (null: plaintext). */
+  readonly security?: XdsChannelSecurity | null;
 }
 
 type AdsCall = ClientDuplexStream<AdsRequest, unknown>;
@@ -29,14 +32,15 @@ type AdsCall = ClientDuplexStream<AdsRequest, unknown>;
 type AdsClient = InstanceType<ReturnType<typeof adsDefinition>['Client']>;
 
 /**
- * One ADS stream at a time to the xDS server (plaintext gRPC), reopened with exponential backoff and
+ * One ADS stream at a time to the xDS server (plaintext gRPC, or mutual TLS with --xds-tls), reopened with exponential backoff and
  * full jitter when it ends; the backoff starts over once a stream has delivered a response. With
  * several server addresses (pilot replicas), a stream that ends moves to the next address, so a proxy
  * whose replica died resyncs from another one.
  */
 export class AdsConnection {
   private readonly addresses: readonly string[];
-  private readonly clients: Map<string, AdsClient> = new Map();
+  private readonly clients: Map<string, { readonly client: AdsClient; readonly creds: ChannelCredentials }> = new Map();
+  private readonly insecure = credentials.createInsecure();
   private current = 0;
   private call: AdsCall | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -58,18 +62,28 @@ export class AdsConnection {
     return this.addresses[this.current % this.addresses.length] ?? '';
   }
 
+  /** The channel to the current address; a new one when the credentials changed (a renewed SVID). */
   private client(): AdsClient {
     const address = this.address;
-    let client = this.clients.get(address);
-    if (client === undefined) {
-      const { Client } = adsDefinition();
-      client = new Client(address, credentials.createInsecure());
-      this.clients.set(address, client);
-    }
+    const security = this.options.security ?? null;
+    const creds = security === null ? this.insecure : (security.current() ?? this.insecure);
+    const held = this.clients.get(address);
+    if (held !== undefined && held.creds === creds) return held.client;
+    held?.client.close();
+    const { Client } = adsDefinition();
+    const client = security === null ? new Client(address, creds) : new Client(address, creds, { 'grpc.ssl_target_name_override': security.serverName });
+    this.clients.set(address, { client, creds });
     return client;
   }
 
+  /** Opens the first stream; with --xds-tls only once the first certificate is there. */
   start(): void {
+    const security = this.options.security ?? null;
+    if (security !== null && security.current() === null) {
+      this.options.log.info('xds waits for the workload certificate (--xds-tls)');
+      security.whenReady(() => this.start());
+      return;
+    }
     if (this.call === null && this.timer === null && !this.stopped) this.open();
   }
 
@@ -86,7 +100,7 @@ export class AdsConnection {
     this.timer = null;
     this.call?.cancel();
     this.call = null;
-    for (const client of this.clients.values()) client.close();
+    for (const held of this.clients.values()) held.client.close();
   }
 
   private open(): void {

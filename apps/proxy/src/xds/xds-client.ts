@@ -1,6 +1,7 @@
 import type { Logger } from '@weft/shared';
 import { TYPE_SHORT_NAME, type TypeUrl, type XdsNode } from '@weft/xds';
 import type { ProxyMetrics } from '../observability/proxy-metrics';
+import type { XdsChannelSecurity } from '../tls/xds-channel-credentials';
 import { AdsConnection, type AdsStreamHandler } from './ads-connection';
 import type { AdsProtocol, AdsUpdate } from './ads-protocol';
 import { ConfigPublisher, type XdsSink } from './config-publisher';
@@ -19,8 +20,10 @@ import { VhdsOnDemand, type StageLookup } from './vhds-on-demand';
 const INITIAL_FETCH_TIMEOUT_MS = 15_000;
 
 export interface XdsClientOptions {
-  /** host:port of the ADS server (plaintext gRPC). */
+  /** host:port of the ADS server, or several (replicas). */
   readonly address: string;
+  /** --xds-tls: mutual TLS with the proxy's SVID (null or absent: plaintext). */
+  readonly security?: XdsChannelSecurity | null;
   readonly protocol: 'delta' | 'sotw';
   readonly node: XdsNode;
   /** The on-disk cache of the last ACKed resources, or null for none. */
@@ -67,7 +70,15 @@ export class XdsClient implements AdsStreamHandler {
     this.assembler = new SnapshotAssembler(this.store, options.statics, options.base);
     this.publisher = new ConfigPublisher(this.assembler, options.sink, () => this.initialComplete(), () => this.applied(), options.metrics, options.log);
     this.connection = new AdsConnection(
-      { address: options.address, method: this.protocol.method, node: options.node, log: options.log, backoffBaseMs: options.backoff?.baseMs, backoffMaxMs: options.backoff?.maxMs },
+      {
+        address: options.address,
+        method: this.protocol.method,
+        node: options.node,
+        log: options.log,
+        backoffBaseMs: options.backoff?.baseMs,
+        backoffMaxMs: options.backoff?.maxMs,
+        security: options.security ?? null,
+      },
       this,
     );
     this.onDemand = new VhdsOnDemand(this, options.sink, options.onDemandTimeoutMs, options.log);
@@ -271,6 +282,7 @@ export class XdsClient implements AdsStreamHandler {
       };
     }
     const { address, protocol } = this.options;
-    return { server: address, protocol, connected: this.connection.connected, warm: this.publisher.warm, onDemandWaiting: this.onDemand.waitingNames, types };
+    const tls = this.options.security ?? null;
+    return { server: address, protocol, tls: tls === null ? null : { serverIdentity: tls.expectedServerId }, connected: this.connection.connected, warm: this.publisher.warm, onDemandWaiting: this.onDemand.waitingNames, types };
   }
 }

@@ -1,7 +1,9 @@
 import type { Logger } from '@weft/shared';
+import { spiffeId, type WorkloadIdentity } from '@weft/x509';
 import type { BootstrapResult } from '../config';
 import type { ProxyFlags } from '../config/flags';
 import type { Proxy } from '../proxy';
+import { XdsTlsCredentials } from '../tls/xds-channel-credentials';
 import { NO_STATICS, type StaticResources } from './subscription-planner';
 import { XdsClient } from './xds-client';
 import { cacheFileOf, nodeIdOf, xdsNodeOf } from './xds-node';
@@ -15,6 +17,8 @@ export interface XdsRuntimeOptions {
   readonly bootstrap: BootstrapResult | null;
   readonly proxy: Proxy;
   readonly log: Logger;
+  /** The workload identity (--ca): with --xds-tls the xDS connections present it. */
+  readonly identity?: WorkloadIdentity | null;
   /** Overrides for tests: reconnect backoff and the initial fetch timeout. */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   readonly initialFetchTimeoutMs?: number;
@@ -31,6 +35,11 @@ export function xdsNodeId(flags: ProxyFlags, bootstrap: BootstrapResult | null):
   return flags['node-id'] ?? (fromBootstrap !== '' ? fromBootstrap : nodeIdOf(flags));
 }
 
+/** Pilot's identity the proxy expects with --xds-tls: --xds-identity, else spiffe://<td>/ns/weft-system/sa/weft-pilot. */
+export function xdsServerIdentity(flags: ProxyFlags): string {
+  return flags['xds-identity'] ?? spiffeId(flags['trust-domain'], 'weft-system', 'weft-pilot');
+}
+
 /** Builds the xDS client for a proxy (not started) and wires it in: on-demand VHDS and /config_dump. */
 export function createXdsClient(o: XdsRuntimeOptions): XdsClient {
   const nodeId = xdsNodeId(o.flags, o.bootstrap);
@@ -38,8 +47,12 @@ export function createXdsClient(o: XdsRuntimeOptions): XdsClient {
     o.bootstrap === null
       ? NO_STATICS
       : { listeners: o.bootstrap.snapshot.listeners, clusters: o.bootstrap.snapshot.clusters, edsServiceNames: o.bootstrap.edsServiceNames };
+  const log = o.log.child({ component: 'xds' });
+  const identity = o.identity ?? null;
+  const security = o.flags['xds-tls'] && identity !== null ? new XdsTlsCredentials(identity, xdsServerIdentity(o.flags), log) : null;
   const client = new XdsClient({
     address: o.flags.xds,
+    security,
     protocol: o.flags['xds-protocol'],
     node: xdsNodeOf(o.flags, nodeId),
     cacheFile: cacheFileOf(o.flags, nodeId),
@@ -48,7 +61,7 @@ export function createXdsClient(o: XdsRuntimeOptions): XdsClient {
     base: { admin: o.bootstrap?.snapshot.admin ?? null, node: { id: nodeId, cluster: o.flags.service } },
     sink: o.proxy,
     metrics: o.proxy.metrics,
-    log: o.log.child({ component: 'xds' }),
+    log,
     backoff: o.backoff,
     initialFetchTimeoutMs: o.initialFetchTimeoutMs,
   });
