@@ -10,6 +10,10 @@ import { peerIdOf, tagPeer } from '../tls/downstream-peer';
 import type { WorkloadIdentity } from '../tls/workload-identity';
 import { sniffProtocol, type SniffedProtocol } from './sniff';
 import { listenOn } from './listen';
+import { FastH1Connection, type FastH1Owner, type FastH1Timeouts } from './fast-h1-connection';
+import type { FastH1Request } from './fast-h1-request';
+import type { FastH1Response } from './fast-h1-response';
+import { refusalText } from './refusal';
 
 /** What the listener hands each request and upgrade to (the route stage). */
 export interface HttpHandler {
@@ -17,16 +21,16 @@ export interface HttpHandler {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
-
 /**
- * An HTTP listener: one TCP port that serves HTTP/1.1 (node:http, llhttp in strict mode) and HTTP/2
- * prior knowledge (h2c, gRPC) side by side, told apart by the first bytes of each connection.
- * Malformed requests (smuggling attempts, bad chunking, oversized headers) are answered 400/431 by
- * the parser and never reach a route. Draining stops accepting, closes idle connections and asks
- * busy ones to close after their current request.
+ * An HTTP listener: one TCP port that serves HTTP/1.1 and HTTP/2 prior knowledge (h2c, gRPC) side by
+ * side, told apart by the first bytes of each connection. Plaintext HTTP/1.1 takes the fast path
+ * (FastH1Connection: llhttp on the raw socket, no IncomingMessage/ServerResponse); TLS connections
+ * and upgrades go through node:http (llhttp in strict mode too). Malformed requests (smuggling
+ * attempts, bad chunking, oversized headers) are answered 400/431 by the parser and never reach a
+ * route. Draining stops accepting, closes idle connections and asks busy ones to close after their
+ * current request.
  */
-export class HttpListener {
+export class HttpListener implements FastH1Owner {
   readonly server: Server;
   private readonly h1: H1Server;
   private readonly h2: Http2Server;
@@ -44,6 +48,10 @@ export class HttpListener {
   /** Terminates TLS with the workload identity; null: plaintext, or no identity. */
   private tls: TlsServer | null = null;
   private offIdentity: (() => void) | null = null;
+  readonly maxHeaderSize: number;
+  private readonly fast = new Set<FastH1Connection>();
+  private readonly fastTimeouts: FastH1Timeouts;
+  private readonly sweep: NodeJS.Timeout;
 
   constructor(
     readonly model: ListenerModel,
@@ -54,6 +62,12 @@ export class HttpListener {
     const hcm = model.http;
     const maxHeaderSize = (hcm?.maxRequestHeadersKb ?? 60) * 1024;
     const idle = hcm?.idleTimeoutMs ?? 3_600_000;
+    this.maxHeaderSize = maxHeaderSize;
+    this.fastTimeouts = { headersMs: Math.min(60_000, hcm?.requestTimeoutMs ?? 60_000), requestMs: hcm?.requestTimeoutMs ?? 0, keepAliveMs: idle };
+    const checkEvery = Math.max(50, Math.min(30_000, Math.floor((hcm?.requestTimeoutMs ?? 120_000) / 4)));
+    // The fast path's deadlines (headers, request, keep-alive idle) are checked on this sweep, as node:http does.
+    const sweepEvery = Math.max(50, Math.min(checkEvery, Math.floor(idle / 4)));
+    this.sweep = setInterval(() => this.checkFastTimeouts(), sweepEvery).unref();
     this.h1 = createH1Server(
       {
         maxHeaderSize,
@@ -61,7 +75,7 @@ export class HttpListener {
         // HCM request_timeout: the whole request must arrive within it (node answers 408).
         requestTimeout: hcm?.requestTimeoutMs ?? 0,
         // node checks that deadline on this interval (default 30 s): make it fine enough to matter.
-        connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor((hcm?.requestTimeoutMs ?? 120_000) / 4))),
+        connectionsCheckingInterval: checkEvery,
         headersTimeout: Math.min(60_000, hcm?.requestTimeoutMs ?? 60_000),
         insecureHTTPParser: false,
         joinDuplicateHeaders: false,
@@ -147,7 +161,13 @@ export class HttpListener {
   private drainPlaintext(): void {
     for (const res of this.active) if ('shouldKeepAlive' in res && !res.headersSent && !isTls(res.socket)) res.shouldKeepAlive = false;
     for (const session of this.sessions) if (!isTls(session.socket)) session.close();
+    const fastSockets = new Set<Duplex>();
+    for (const conn of this.fast) {
+      fastSockets.add(conn.socket);
+      conn.drain();
+    }
     for (const socket of this.sockets) {
+      if (fastSockets.has(socket)) continue;
       const busy = (socket as { _httpMessage?: unknown })._httpMessage;
       if (!isTls(socket) && (busy === undefined || busy === null) && !this.handedOver.has(socket)) socket.destroy();
     }
@@ -176,8 +196,40 @@ export class HttpListener {
       this.h2.emit('connection', socket);
       return;
     }
+    if (!isTls(socket)) {
+      this.fast.add(new FastH1Connection(socket, this));
+      socket.resume();
+      return;
+    }
     this.h1.emit('connection', socket);
     socket.resume();
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** FastH1Owner: a request of the fast path, served exactly like one of node:http. */
+  onFastRequest(req: FastH1Request, res: FastH1Response): void {
+    // They offer the part of IncomingMessage / ServerResponse the route stage, filters and writer use.
+    this.onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  }
+
+  /** FastH1Owner: an upgrade (WebSocket, h2c offer, CONNECT) continues on node:http, its head replayed. */
+  handOver(socket: Socket, replay: Buffer): void {
+    socket.pause();
+    socket.unshift(replay);
+    this.h1.emit('connection', socket);
+    socket.resume();
+  }
+
+  onFastClosed(conn: FastH1Connection): void {
+    this.fast.delete(conn);
+  }
+
+  private checkFastTimeouts(): void {
+    const now = performance.now();
+    for (const conn of this.fast) conn.checkTimeouts(now, this.fastTimeouts);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -212,6 +264,7 @@ export class HttpListener {
     if (!this.draining) return;
     // Draining: a connection whose response just finished is idle now; close it before it is reused.
     this.h1.closeIdleConnections();
+    for (const conn of this.fast) if (conn.idle) conn.destroy();
     if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
@@ -225,10 +278,7 @@ export class HttpListener {
   private refuse(socket: Duplex, status: 400 | 408 | 431, why: string): void {
     // Never inside a response already under way on this connection (node:http's own rule).
     const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
-    if ((socket as Socket).writable && !(socket as Socket).destroyed && inFlight?.headersSent !== true) {
-      const reason = status === 408 ? `WEFT_ERR_PROXY_REQUEST_TIMEOUT: ${why}` : `WEFT_ERR_PROXY_BAD_REQUEST: ${why}`;
-      socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nconnection: close\r\ncontent-length: 0\r\nx-weft-error: ${reason}\r\n\r\n`);
-    }
+    if ((socket as Socket).writable && !(socket as Socket).destroyed && inFlight?.headersSent !== true) socket.end(refusalText(status, why));
     socket.destroy();
   }
 
@@ -243,6 +293,7 @@ export class HttpListener {
     for (const res of this.active) if ('shouldKeepAlive' in res && !res.headersSent) res.shouldKeepAlive = false;
     this.server.close();
     this.h1.closeIdleConnections();
+    for (const conn of this.fast) conn.drain();
     for (const s of this.sessions) s.close();
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -254,6 +305,7 @@ export class HttpListener {
 
   destroyAll(): void {
     this.offIdentity?.();
+    clearInterval(this.sweep);
     for (const s of this.sockets) s.destroy();
     for (const s of this.sessions) s.destroy();
   }

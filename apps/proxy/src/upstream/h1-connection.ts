@@ -101,7 +101,8 @@ export class H1Connection {
 
   private onData(chunk: Buffer): void {
     const r = this.parser.execute(chunk);
-    if (r instanceof Error) this.destroy(upstreamError('UND_ERR_SOCKET', `malformed upstream response: ${(r as Error & { code?: string }).code ?? r.message}`));
+    // Not `instanceof Error`: the binding's errors may come from another realm (jest's sandbox).
+    if (typeof r !== 'number') this.destroy(upstreamError('UND_ERR_SOCKET', `malformed upstream response: ${(r as Error & { code?: string }).code ?? r.message}`));
   }
 
   private onRawHeaders(headers: string[]): void {
