@@ -29,8 +29,8 @@ const DEMO_LOG_DIR = join(TMP, 'demo');
  * instead of the terminal (a token).
  */
 const PILOTS = [
-  { n: 1, xdsPort: 15010, httpPort: 15014 },
-  { n: 2, xdsPort: 15020, httpPort: 15024 },
+  { n: 1, xdsPort: 15010, xdsTlsPort: 15012, httpPort: 15014 },
+  { n: 2, xdsPort: 15020, xdsTlsPort: 15022, httpPort: 15024 },
 ];
 const DEMO_RULES_DIR = 'demo/rules';
 const CAS = [
@@ -44,14 +44,20 @@ const TELEMETRY = [
 ];
 /** Key material shared by the CA replicas (Istio's cacerts layout; created on the first run). */
 const CA_DIR = join(TMP, 'ca');
-/** The xDS target of every sidecar: both pilot replicas (a proxy whose replica dies moves to the other). */
-const XDS_TARGET = PILOTS.map((p) => `127.0.0.1:${p.xdsPort}`).join(',');
+/**
+ * The xDS target of every sidecar: both pilot replicas' mutual-TLS ports (a proxy whose replica dies
+ * moves to the other); the sidecars run with --xds-tls and check pilot's identity.
+ */
+const XDS_TLS_TARGET = PILOTS.map((p) => `127.0.0.1:${p.xdsTlsPort}`).join(',');
+/** Pilot's bootstrap tokens (its own SVID, spiffe://cluster.local/ns/weft-system/sa/weft-pilot). */
+const PILOT_DIR = join(TMP, 'pilot');
 
 const COMPONENTS = [
   registryReplica(1, 8700, 8701),
   registryReplica(2, 8710, 8711),
-  ...PILOTS.map(pilotReplica),
   ...CAS.map(caReplica),
+  ...PILOTS.map(pilotToken),
+  ...PILOTS.map(pilotReplica),
   ...TELEMETRY.map(telemetryReplica),
   demoRules(),
   ...DEMO_PLAN.workloads.map(demoToken),
@@ -83,22 +89,41 @@ function registryReplica(n, httpPort, grpcPort) {
   };
 }
 
-function pilotReplica({ n, xdsPort, httpPort }) {
+/** Pilot's bootstrap token for its SVID (weft-system/weft-pilot), as an operator makes one. */
+function pilotToken({ n }) {
+  return {
+    name: `pilot-${n}-token`,
+    oneshot: true,
+    stdoutFile: join(PILOT_DIR, `pilot-${n}.token`),
+    command: ['node', 'apps/weftctl/bin/weftctl.js', 'token', 'create', '--namespace', 'weft-system', '--service-account', 'weft-pilot', '--ttl', '1h'],
+    requires: ['apps/weftctl/dist/main.js'],
+    ports: [],
+    env: () => ({ WEFT_CA_URL: `http://127.0.0.1:${CAS[0].httpPort}` }),
+    readyUrl: null,
+    endpoints: [],
+  };
+}
+
+function pilotReplica({ n, xdsPort, xdsTlsPort, httpPort }) {
   return {
     name: `pilot-${n}`,
     command: ['node', 'apps/pilot/bin/weft-pilot.js'],
     requires: ['apps/pilot/dist/main.js'],
-    ports: [xdsPort, httpPort],
+    ports: [xdsPort, xdsTlsPort, httpPort],
     env: ({ natsUrl, redisUrl }) => ({
       NATS_URL: natsUrl,
       REDIS_URL: redisUrl,
       WEFT_PILOT_REPLICA: `pilot-${n}`,
       WEFT_PILOT_XDS_PORT: String(xdsPort),
       WEFT_PILOT_HTTP_PORT: String(httpPort),
+      WEFT_PILOT_XDS_TLS_PORT: String(xdsTlsPort),
+      WEFT_PILOT_CA: CAS.map((c) => `127.0.0.1:${c.grpcPort}`).join(','),
+      WEFT_PILOT_CA_TOKEN_FILE: join(PILOT_DIR, `pilot-${n}.token`),
     }),
     readyUrl: `http://127.0.0.1:${httpPort}/readyz`,
     endpoints: [
       ['xDS (gRPC ADS)', `127.0.0.1:${xdsPort}`],
+      ['xDS over mutual TLS (the sidecars)', `127.0.0.1:${xdsTlsPort}`],
       ['rules API', `http://127.0.0.1:${httpPort}/v1/rules`],
       ['metrics', `http://127.0.0.1:${httpPort}/metrics`],
     ],
@@ -213,7 +238,7 @@ function demoSidecar(w) {
   return {
     name: `${w.name}-proxy`,
     demo: true,
-    command: ['node', 'apps/proxy/bin/weft-proxy.js', '--xds', XDS_TARGET, '--node-id', `sidecar~127.0.0.1~${w.name}.${DEMO_PLAN.namespace}`,
+    command: ['node', 'apps/proxy/bin/weft-proxy.js', '--xds', XDS_TLS_TARGET, '--xds-tls', '--node-id', `sidecar~127.0.0.1~${w.name}.${DEMO_PLAN.namespace}`,
       '--service', w.service, '--namespace', DEMO_PLAN.namespace, '--labels', `app=${w.service},version=${w.version}`,
       '--admin-port', String(w.admin), '--outbound-port', String(outbound), '--inbound-port', String(w.inbound), '--app-port', String(w.app),
       '--xds-cache', join(DEMO_LOG_DIR, `${w.name}.xds-cache.json`), '--access-log', accessLog,
@@ -379,6 +404,7 @@ async function main() {
   await checkPortsFree(components);
   if (options.build) await build();
   if (options.demo) mkdirSync(DEMO_LOG_DIR, { recursive: true });
+  mkdirSync(PILOT_DIR, { recursive: true });
   for (const component of components) await waitReady(start(component));
   printEndpoints();
 }
