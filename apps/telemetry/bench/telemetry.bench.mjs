@@ -11,6 +11,15 @@
 //
 //   npx nx run telemetry:bench
 //   WEFT_BENCH_SECONDS=5 WEFT_BENCH_EDGES=20 WEFT_BENCH_PER_EDGE=50 node apps/telemetry/bench/telemetry.bench.mjs
+//   WEFT_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   (extra node flags of the replica)
+//   WEFT_BENCH_COMPARE_BIN=/elsewhere/apps/telemetry/bin/weft-telemetry.js …   (also measure another
+//     build, e.g. a copy of main's, fed the compressed histograms it understands: before/after in one run)
+//
+// Every scenario measures the baseline, then weft-telemetry fed what EdgeAccumulator sends (latency
+// value lists, `ms:…`), then weft-telemetry fed the compressed HDR histograms older proxies send.
+//
+// Scenarios: the folded case (20 edges × 50 requests), the doc's historical 20 × 5, and the worst case
+// (100 edges × 1 request: every edge carries a single request, so the per-edge cost is all there is).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -27,7 +36,9 @@ const SECONDS = Number(process.env.WEFT_BENCH_SECONDS ?? 4);
 const WARMUP_MS = 1500;
 const SCENARIOS = process.env.WEFT_BENCH_EDGES
   ? [[Number(process.env.WEFT_BENCH_EDGES), Number(process.env.WEFT_BENCH_PER_EDGE ?? 50)]]
-  : [[20, 50], [20, 5]];
+  : [[20, 50], [20, 5], [100, 1]];
+const COMPARE_BIN = process.env.WEFT_BENCH_COMPARE_BIN ?? null;
+const NODE_ARGS = (process.env.WEFT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function startChild(name, args, env, onLog) {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -43,19 +54,23 @@ function startChild(name, args, env, onLog) {
   });
 }
 
-/** Reports of 3 proxies, `edges` distinct edges of `perEdge` requests each (latencies 1-40 ms). */
-function buildReports(edges, perEdge, count) {
+/**
+ * Reports of 3 proxies, `edges` distinct edges of `perEdge` requests each (latencies 1-40 ms): half of
+ * the edges answer 200, half 503/UF, over `edges / 2` destination services.
+ */
+function buildReports(edges, perEdge, count, latencyEncoding) {
   const out = [];
+  const half = Math.ceil(edges / 2);
   for (let p = 0; p < 3; p++) {
-    const acc = new EdgeAccumulator({ proxy: { id: `bench-proxy-${p}`, workload: `w${p}`, namespace: 'bench' } });
+    const acc = new EdgeAccumulator({ proxy: { id: `bench-proxy-${p}`, workload: `w${p}`, namespace: 'bench' }, latencyEncoding });
     for (let r = 0; r < count / 3; r++) {
       for (let e = 0; e < edges; e++) {
         for (let i = 0; i < perEdge; i++) {
           acc.add({
             reporter: 'destination', protocol: 'http', grpcStatus: null, connectionSecurityPolicy: 'mutual_tls',
             source: { workload: `w${p}`, namespace: 'bench', principal: null },
-            destination: { service: `svc${e % 10}`, workload: null, namespace: 'bench', principal: null },
-            responseCode: e < 10 ? 200 : 503, responseFlags: e < 10 ? '-' : 'UF',
+            destination: { service: `svc${e % half}`, workload: null, namespace: 'bench', principal: null },
+            responseCode: e < half ? 200 : 503, responseFlags: e < half ? '-' : 'UF',
             requestBytes: 100, responseBytes: 1000, durationMs: 1 + ((i * 7 + e) % 40),
           });
         }
@@ -95,23 +110,15 @@ function metric(text, name) {
   return text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`)).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
-async function runScenario(servers, nc, [edges, perEdge]) {
-  const perReport = edges * perEdge;
-  const reports = buildReports(edges, perEdge, 300);
+/** One replica process (`bin`) fed `reports` for the measured period; then checks what it stored. */
+async function runTelemetry(servers, nc, bin, reports) {
   const id = randomBytes(4).toString('hex');
-  const env = { NATS_URL: servers.natsUrl, REDIS_URL: servers.redisUrl };
-
-  const baseSubject = `bench${id}b.weft.telemetry.reports`;
-  let baseCount = 0;
-  const base = await startChild('baseline', [join(here, 'baseline-subscriber.mjs')], { ...env, SUBJECT: baseSubject }, (l) => { if (l.msg === 'count') baseCount = l.records; });
-  const baseline = await measure(nc, baseSubject, reports, async () => baseCount);
-  base.child.kill('SIGKILL');
-
   const prefix = `bench${id}t.`;
-  const tel = await startChild('telemetry', [BIN], { ...env, WEFT_SUBJECT_PREFIX: prefix, WEFT_REDIS_PREFIX: `bench-${id}:`, WEFT_TELEMETRY_HTTP_PORT: '0', WEFT_LOG_LEVEL: 'info' });
+  const env = { NATS_URL: servers.natsUrl, REDIS_URL: servers.redisUrl, WEFT_SUBJECT_PREFIX: prefix, WEFT_REDIS_PREFIX: `bench-${id}:`, WEFT_TELEMETRY_HTTP_PORT: '0', WEFT_LOG_LEVEL: 'info' };
+  const tel = await startChild('telemetry', [...NODE_ARGS, bin], env);
   const url = `http://127.0.0.1:${tel.log.httpPort}/metrics`;
   const ingested = async () => metric(await (await fetch(url)).text(), 'weft_telemetry_records_ingested_total');
-  const telemetry = await measure(nc, `${prefix}weft.telemetry.reports`, reports, ingested);
+  const { rate } = await measure(nc, `${prefix}weft.telemetry.reports`, reports, ingested);
   // Let the replica work off its backlog and flush: stored = ingested, or 15 s pass.
   let final = '';
   let previous = -1;
@@ -121,19 +128,39 @@ async function runScenario(servers, nc, [edges, perEdge]) {
     if (ingestedNow === previous && metric(final, 'weft_telemetry_mesh_records_total') === ingestedNow) break;
     previous = ingestedNow;
   }
+  const exited = new Promise((r) => tel.child.once('exit', r));
   tel.child.kill('SIGTERM');
+  await exited;
   await cleanup(servers.redisUrl, `bench-${id}:`);
   return {
-    scenario: `${edges} edges × ${perEdge} requests = ${perReport} records/report`,
-    baseline: Math.round(baseline.rate),
-    telemetry: Math.round(telemetry.rate),
-    ratio: (telemetry.rate / baseline.rate).toFixed(2),
-    edgesPerSecond: Math.round((telemetry.rate / perReport) * edges),
+    rate,
     stored: metric(final, 'weft_telemetry_mesh_records_total'),
     ingested: metric(final, 'weft_telemetry_records_ingested_total'),
     missingReports: metric(final, 'weft_telemetry_reports_missing'),
     invalid: metric(final, 'weft_telemetry_messages_invalid_total'),
   };
+}
+
+async function runScenario(servers, nc, [edges, perEdge]) {
+  const perReport = edges * perEdge;
+  const lists = buildReports(edges, perEdge, 300, 'list');
+  const compressed = buildReports(edges, perEdge, 300, 'compressed');
+  const baseSubject = `bench${randomBytes(4).toString('hex')}b.weft.telemetry.reports`;
+  let baseCount = 0;
+  const base = await startChild('baseline', [join(here, 'baseline-subscriber.mjs')], { NATS_URL: servers.natsUrl, SUBJECT: baseSubject }, (l) => { if (l.msg === 'count') baseCount = l.records; });
+  const baseline = await measure(nc, baseSubject, lists, async () => baseCount);
+  base.child.kill('SIGKILL');
+  const targets = [
+    ['weft-telemetry, value lists', BIN, lists],
+    ['weft-telemetry, compressed (older proxies)', BIN, compressed],
+    ...(COMPARE_BIN === null ? [] : [['compared build, compressed', COMPARE_BIN, compressed]]),
+  ];
+  const results = [];
+  for (const [name, bin, reports] of targets) {
+    const r = await runTelemetry(servers, nc, bin, reports);
+    results.push({ name, ...r, ratio: r.rate / baseline.rate, edgesPerSecond: Math.round((r.rate / perReport) * edges) });
+  }
+  return { scenario: `${edges} edges × ${perEdge} requests = ${perReport} records/report`, baseline: baseline.rate, results };
 }
 
 async function cleanup(redisUrl, prefix) {
@@ -154,9 +181,11 @@ console.log(`telemetry bench: ${SECONDS} s per target after ${WARMUP_MS} ms warm
 for (const s of SCENARIOS) {
   const r = await runScenario(servers, nc, s);
   console.log(`\n${r.scenario}`);
-  console.log(`  baseline (NATS + JSON.parse only): ${r.baseline.toLocaleString('en')} records/s`);
-  console.log(`  weft-telemetry (one replica):      ${r.telemetry.toLocaleString('en')} records/s (${r.ratio}× baseline; ${r.edgesPerSecond.toLocaleString('en')} edges/s)`);
-  console.log(`  after the run: ingested ${r.ingested.toLocaleString('en')}, stored ${r.stored.toLocaleString('en')}, missing reports ${r.missingReports}, invalid ${r.invalid}`);
+  console.log(`  baseline (NATS + JSON.parse only): ${Math.round(r.baseline).toLocaleString('en')} records/s`);
+  for (const t of r.results) {
+    console.log(`  ${`${t.name}:`.padEnd(44)} ${Math.round(t.rate).toLocaleString('en')} records/s (${t.ratio.toFixed(3)}× baseline; ${t.edgesPerSecond.toLocaleString('en')} edges/s)`);
+    console.log(`  ${''.padEnd(44)} after the run: ingested ${t.ingested.toLocaleString('en')}, stored ${t.stored.toLocaleString('en')}, missing reports ${t.missingReports}, invalid ${t.invalid}`);
+  }
 }
 await nc.drain();
 await servers.stop();

@@ -32,7 +32,8 @@ export class BucketHistograms {
 
   constructor(private readonly writer: string) {}
 
-  add(bucket: number, edgeId: string, h: Histogram): void {
+  /** Records the (value, count) pairs `values[from..to)` into the bucket's histogram of the edge. */
+  add(bucket: number, edgeId: string, values: readonly number[], from: number, to: number): void {
     let state = this.buckets.get(bucket);
     if (state === undefined) {
       state = { generation: `${this.writer}.${this.generations++}`, hists: new Map(), dirty: new Set() };
@@ -43,7 +44,7 @@ export class BucketHistograms {
       mine = newLatencyHistogram();
       state.hists.set(edgeId, mine);
     }
-    mine.add(h);
+    for (let i = from; i < to; i += 2) mine.recordValueWithCount(values[i] as number, values[i + 1] as number);
     state.dirty.add(edgeId);
   }
 

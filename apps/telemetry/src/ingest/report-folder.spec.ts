@@ -1,7 +1,8 @@
-import { EdgeAccumulator, type RequestRecord } from '@weft/api';
+import { EdgeAccumulator, decodeLatency, type RequestRecord } from '@weft/api';
 import { TelemetryKeys } from '../app/telemetry-keys';
 import { BucketHistograms } from './bucket-histograms';
-import { IngestBatch } from './ingest-batch';
+import { addIstioBuckets } from '../metrics/istio-labels';
+import { IngestBatch, SERIES, SERIES_SLOTS } from './ingest-batch';
 import { ReportFolder } from './report-folder';
 import { SeriesGuard } from './series-guard';
 
@@ -20,9 +21,19 @@ const rec: RequestRecord = {
   durationMs: 3,
 };
 
-function report(now: number, n: number, code = 200) {
-  const acc = new EdgeAccumulator({ proxy: { id: 'p', workload: 'b-v1', namespace: 'ns' }, now: () => now });
+function report(now: number, n: number, code = 200, latencyEncoding?: 'list' | 'compressed') {
+  const acc = new EdgeAccumulator({ proxy: { id: 'p', workload: 'b-v1', namespace: 'ns' }, now: () => now, latencyEncoding });
   for (let i = 0; i < n; i++) acc.add({ ...rec, responseCode: code });
+  return acc.flush();
+}
+
+/** A report of edges 200 and 503 with latencies spread over Istio buckets (2 ms … 40 s). */
+function spreadReport(now: number, latencyEncoding: 'list' | 'compressed') {
+  const acc = new EdgeAccumulator({ proxy: { id: 'p', workload: 'b-v1', namespace: 'ns' }, now: () => now, latencyEncoding });
+  for (const ms of [2, 2, 7, 30, 99, 100, 101, 2047, 2500, 40_000]) {
+    acc.add({ ...rec, durationMs: ms });
+    acc.add({ ...rec, responseCode: 503, durationMs: ms / 2 });
+  }
   return acc.flush();
 }
 
@@ -53,6 +64,38 @@ describe('ReportFolder', () => {
     bad.edges = [...bad.edges, { ...first, requests: 4 }];
     const batch = new IngestBatch(now);
     expect(() => folder.fold(bad, batch, now)).toThrow(expect.objectContaining({ code: 'WEFT_ERR_TELEMETRY_BAD_HISTOGRAM' }));
+    expect(batch.empty).toBe(true);
+  });
+
+  it('folds the compressed histograms of older proxies exactly as value lists', () => {
+    const fold = (encoding: 'list' | 'compressed') => {
+      const hists = new BucketHistograms('r1');
+      const batch = new IngestBatch(now);
+      new ReportFolder(keys, 'cluster.local', hists).fold(spreadReport(now, encoding), batch, now);
+      return { series: [...batch.series], windows: [...(batch.windows.get(keys.bucketCounters(1_700_000_000)) ?? [])], hists: hists.drain() };
+    };
+    const list = fold('list');
+    expect(spreadReport(now, 'list').edges[0]?.latency).toMatch(/^ms:/);
+    expect(list).toEqual(fold('compressed'));
+    // … and as the histogram path (addIstioBuckets) did: duration sum (µs) and every Istio bucket
+    const slots = new Array<number>(SERIES_SLOTS).fill(0);
+    const sumMs = addIstioBuckets(decodeLatency(spreadReport(now, 'compressed').edges[0]?.latency ?? ''), slots, SERIES.bucket0);
+    expect(list.series[0]?.[1].slice(SERIES.sumUs)).toEqual([Math.round(sumMs * 1000), ...slots.slice(SERIES.bucket0)]);
+    expect(list.series[0]?.[1].slice(SERIES.sumUs, SERIES.sumUs + 6)).toEqual([44_905_000, 0, 2, 3, 3, 4]); // le=1, 5, 10, 25, 50
+  });
+
+  it.each([
+    ['a list whose values are not ascending', 'ms:5,3', /edges\.0\.latency: not an HDR histogram \(value 3 after 5/],
+    ['a list that is not one', 'ms:5,', /trailing comma/],
+    ['neither form', 'not-a-histogram', /edges\.0\.latency: not an HDR histogram/],
+  ])('rejects a whole report with %s, before folding anything', (_what, latency, reason) => {
+    const folder = new ReportFolder(keys, 'cluster.local', new BucketHistograms('r1'));
+    const r = report(now, 2);
+    const first = r.edges[0];
+    if (first === undefined) throw new Error('no edge');
+    r.edges = [{ ...first, responseCode: 201 }, { ...first, latency }].reverse();
+    const batch = new IngestBatch(now);
+    expect(() => folder.fold(r, batch, now)).toThrow(reason);
     expect(batch.empty).toBe(true);
   });
 

@@ -1,12 +1,12 @@
-import type { Histogram } from 'hdr-histogram-js';
-import { decodeLatency, type ReportEdge, type ReportTcpEdge, type TelemetryReport } from '@weft/api';
+import type { ReportEdge, ReportTcpEdge, TelemetryReport } from '@weft/api';
 import { TELEMETRY_ERRORS, telemetryError } from '../app/telemetry-errors';
 import type { TelemetryKeys } from '../app/telemetry-keys';
-import { addIstioBuckets, requestSeriesKey, tcpSeriesKey } from '../metrics/istio-labels';
+import { requestSeriesKey, tcpSeriesKey } from '../metrics/istio-labels';
 import { bucketOf, isStorable } from '../windows/buckets';
 import { EDGE_COUNTERS, isFailure, windowEdgeId, type EdgeCounter } from '../windows/edge-key';
 import type { BucketHistograms } from './bucket-histograms';
 import { SERIES, type IngestBatch } from './ingest-batch';
+import { addIstioBucketsOfValues, appendLatencyValues } from './latency-values';
 import { SeriesGuard } from './series-guard';
 
 /** Index of each window counter in an edge's slots. */
@@ -18,20 +18,27 @@ export interface FoldResult {
   readonly inWindow: boolean;
 }
 
-/** Decodes every edge's histogram first, so a bad one rejects the whole report before anything is folded. */
-function decodeAll(edges: readonly ReportEdge[]): Histogram[] {
-  return edges.map((e, i) => {
-    let h: Histogram;
+/**
+ * Decodes every edge's latency into `values` ((value, count) pairs; edge i's are
+ * `values[ends[i-1]..ends[i])`) before anything is folded, so a bad one rejects the whole report.
+ */
+function decodeAll(edges: readonly ReportEdge[], values: number[], ends: number[]): void {
+  values.length = 0;
+  ends.length = 0;
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i] as ReportEdge;
+    let n: number;
     try {
-      h = decodeLatency(e.latency);
+      n = appendLatencyValues(e.latency, values);
     } catch (cause) {
-      throw telemetryError(TELEMETRY_ERRORS.badHistogram, 'invalid-argument', `edges.${i}.latency: not an HDR histogram`, { cause });
+      const why = (cause as Error).message;
+      throw telemetryError(TELEMETRY_ERRORS.badHistogram, 'invalid-argument', `edges.${i}.latency: not an HDR histogram (${why})`, { cause });
     }
-    if (h.totalCount !== e.requests) {
-      throw telemetryError(TELEMETRY_ERRORS.badHistogram, 'invalid-argument', `edges.${i}.latency: ${h.totalCount} values for ${e.requests} requests`);
+    if (n !== e.requests) {
+      throw telemetryError(TELEMETRY_ERRORS.badHistogram, 'invalid-argument', `edges.${i}.latency: ${n} values for ${e.requests} requests`);
     }
-    return h;
-  });
+    ends.push(values.length);
+  }
 }
 
 /**
@@ -47,25 +54,30 @@ export class ReportFolder {
     private readonly guard: SeriesGuard = new SeriesGuard(Number.MAX_SAFE_INTEGER),
   ) {}
 
+  /** The current report's latency pairs and per-edge ends (reused: no arrays per edge). */
+  private readonly values: number[] = [];
+  private readonly ends: number[] = [];
+
   fold(report: TelemetryReport, batch: IngestBatch, nowMs: number): FoldResult {
-    const decoded = decodeAll(report.edges);
+    decodeAll(report.edges, this.values, this.ends);
     const inWindow = isStorable(report.intervalEnd, nowMs);
     const bucket = bucketOf(Math.max(report.intervalStart, report.intervalEnd - 1));
     const windowKey = inWindow ? this.keys.bucketCounters(bucket) : null;
     let records = 0;
-    for (let i = 0; i < report.edges.length; i++) {
+    for (let i = 0, from = 0; i < report.edges.length; i++) {
       const e = report.edges[i] as ReportEdge;
-      const h = decoded[i] as Histogram;
+      const to = this.ends[i] as number;
       records += e.requests;
-      if (windowKey !== null) this.foldWindowEdge(batch, windowKey, bucket, e, h);
-      this.foldTotals(batch, e, h);
+      if (windowKey !== null) this.foldWindowEdge(batch, windowKey, bucket, e, from, to);
+      this.foldTotals(batch, e, from, to);
+      from = to;
     }
     for (const t of report.tcp) this.foldTcp(batch, windowKey, t);
     this.foldMesh(batch, report, records);
     return { records, inWindow };
   }
 
-  private foldWindowEdge(batch: IngestBatch, key: string, bucket: number, e: ReportEdge, h: Histogram): void {
+  private foldWindowEdge(batch: IngestBatch, key: string, bucket: number, e: ReportEdge, from: number, to: number): void {
     const id = windowEdgeId(e.reporter, e.source, e.destination);
     const c = batch.windowEdge(key, id);
     c[C.req] += e.requests;
@@ -73,10 +85,10 @@ export class ReportFolder {
     c[C.reqB] += e.requestBytes;
     c[C.respB] += e.responseBytes;
     if (e.connectionSecurityPolicy === 'mutual_tls') c[C.mtls] += e.requests;
-    this.hists.add(bucket, id, h);
+    this.hists.add(bucket, id, this.values, from, to);
   }
 
-  private foldTotals(batch: IngestBatch, e: ReportEdge, h: Histogram): void {
+  private foldTotals(batch: IngestBatch, e: ReportEdge, from: number, to: number): void {
     const key = requestSeriesKey(e, this.domain);
     if (!this.guard.allow(key)) {
       batch.refusedSeries += e.requests;
@@ -86,7 +98,7 @@ export class ReportFolder {
     s[SERIES.req] += e.requests;
     s[SERIES.reqB] += e.requestBytes;
     s[SERIES.respB] += e.responseBytes;
-    s[SERIES.sumUs] += Math.round(addIstioBuckets(h, s, SERIES.bucket0) * 1000);
+    s[SERIES.sumUs] += Math.round(addIstioBucketsOfValues(this.values, from, to, s, SERIES.bucket0) * 1000);
   }
 
   private foldTcp(batch: IngestBatch, windowKey: string | null, t: ReportTcpEdge): void {

@@ -1,11 +1,11 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { TELEMETRY_QUEUE, telemetryReport } from '@weft/api';
+import { TELEMETRY_QUEUE } from '@weft/api';
 import type { Logger } from '@weft/shared';
 import type { BatchWriter } from './batch-writer';
 import type { BucketHistograms } from './bucket-histograms';
 import { IngestBatch } from './ingest-batch';
 import type { IngestMetrics } from './ingest.metrics';
-import { decodeMessage, rejectionReason } from './message-decoder';
+import { decodeReport, rejectionReason } from './message-decoder';
 import type { ReportFolder } from './report-folder';
 import type { SeriesGuard } from './series-guard';
 
@@ -60,7 +60,7 @@ export class ReportIngester {
   handle(data: Uint8Array): void {
     this.metrics.reports.inc({ kind: 'reports' });
     try {
-      const report = decodeMessage(telemetryReport, data, 'report');
+      const report = decodeReport(data);
       const r = this.folder.fold(report, this.batch, this.now());
       this.metrics.records.inc(r.records);
       this.metrics.pending.inc(r.records);

@@ -43,6 +43,16 @@ describe('EdgeAccumulator', () => {
     expect(telemetryReport.safeParse(report).success).toBe(true);
   });
 
+  it('sends latencies as value lists, or compressed HDR histograms when asked (older telemetry)', () => {
+    const lists = accumulator().acc;
+    const compressed = new EdgeAccumulator({ proxy: { id: 'p1', workload: 'reviews-v1', namespace: 'default' }, latencyEncoding: 'compressed' });
+    for (const acc of [lists, compressed]) for (const durationMs of [4.2, 5, 12]) acc.add({ ...base, durationMs });
+    const [list, hdr] = [lists.flush().edges[0]?.latency ?? '', compressed.flush().edges[0]?.latency ?? ''];
+    expect(list).toBe('ms:5*2,12');
+    expect(hdr).toMatch(/^HISTF/);
+    expect(decodeLatency(hdr).getValueAtPercentile(50)).toBe(decodeLatency(list).getValueAtPercentile(50));
+  });
+
   it('starts a new interval after flush and numbers reports of one boot', () => {
     const { acc } = accumulator();
     acc.add(base);

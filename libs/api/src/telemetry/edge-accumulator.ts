@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Histogram } from 'hdr-histogram-js';
-import { encodeLatency, latencyValue, newLatencyHistogram } from './latency-histogram';
+import { encodeLatency, encodeLatencyList, latencyValue, newLatencyHistogram } from './latency-histogram';
 import type {
   DestinationRef,
   DroppedCounts,
@@ -45,6 +45,11 @@ export interface EdgeAccumulatorOptions {
   /** Distinct edges kept per interval; records of further edges are dropped and counted (default 2000). */
   readonly maxEdges?: number;
   readonly now?: () => number;
+  /**
+   * Wire form of the edges' latency histograms: `list` (default, `ms:4*2,12`: cheap to ingest) or
+   * `compressed` (HDR V2 compressed base64, what proxies sent before; telemetry accepts both).
+   */
+  readonly latencyEncoding?: 'list' | 'compressed';
 }
 
 class EdgeState {
@@ -65,7 +70,7 @@ function edgeKey(r: RequestRecord): string {
   return `${r.reporter}\u001f${refKey(r.source, r.destination)}\u001f${r.protocol}\u001f${r.responseCode}\u001f${r.grpcStatus ?? ''}\u001f${r.responseFlags}\u001f${r.connectionSecurityPolicy}`;
 }
 
-function edgeOf(s: EdgeState): ReportEdge {
+function edgeOf(s: EdgeState, encode: (h: Histogram) => string): ReportEdge {
   const r = s.record;
   return {
     reporter: r.reporter,
@@ -79,7 +84,7 @@ function edgeOf(s: EdgeState): ReportEdge {
     requestBytes: s.requestBytes,
     responseBytes: s.responseBytes,
     connectionSecurityPolicy: r.connectionSecurityPolicy,
-    latency: encodeLatency(s.latency),
+    latency: encode(s.latency),
   };
 }
 
@@ -92,6 +97,7 @@ export class EdgeAccumulator {
   private readonly proxy: EdgeAccumulatorOptions['proxy'];
   private readonly maxEdges: number;
   private readonly now: () => number;
+  private readonly encode: (h: Histogram) => string;
   private readonly boot: string;
   private seq: number;
   private edges: Map<string, EdgeState>;
@@ -103,6 +109,7 @@ export class EdgeAccumulator {
     this.proxy = { ...options.proxy };
     this.maxEdges = options.maxEdges ?? 2000;
     this.now = options.now ?? Date.now;
+    this.encode = options.latencyEncoding === 'compressed' ? encodeLatency : encodeLatencyList;
     this.boot = randomBytes(8).toString('hex');
     this.seq = 0;
     this.edges = new Map();
@@ -171,7 +178,7 @@ export class EdgeAccumulator {
       seq: this.seq++,
       intervalStart: this.intervalStart,
       intervalEnd: end,
-      edges: Array.from(this.edges.values(), edgeOf),
+      edges: Array.from(this.edges.values(), (s) => edgeOf(s, this.encode)),
       tcp: Array.from(this.tcp.values()),
       dropped: this.dropped,
     };

@@ -52,7 +52,11 @@ export const reportEdge = z.object({
   requestBytes: count,
   responseBytes: count,
   connectionSecurityPolicy: z.enum(SECURITY_POLICIES),
-  /** Latency in whole milliseconds (rounded up), HDR histogram `encodeIntoCompressedBase64`. */
+  /**
+   * Latency in whole milliseconds (rounded up), an HDR histogram as a value list `ms:4*2,12,40*3`
+   * (values strictly ascending, `*count` omitted for 1) or `encodeIntoCompressedBase64` (older proxies):
+   * see latency-histogram.ts. The count of values must equal `requests`.
+   */
   latency: z.string().min(1).max(262_144),
 });
 export type ReportEdge = z.output<typeof reportEdge>;
