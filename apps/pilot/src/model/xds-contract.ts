@@ -84,6 +84,8 @@ export interface ProxySyncStatus {
   readonly replica: string;
   readonly protocol: 'delta' | 'sotw';
   readonly connectedAt: number;
+  /** The SPIFFE ID of the client certificate (streams on the mutual-TLS port); null on plaintext. */
+  readonly peerIdentity?: string | null;
   /** Keyed by short type name: lds, rds, vhds, cds, eds. */
   readonly types: Readonly<Record<string, TypeSyncStatus>>;
 }

@@ -68,6 +68,8 @@ export abstract class XdsConnection implements PushTarget {
   readonly node: ProxyNode;
   readonly protocol: XdsProtocol;
   readonly connectedAt: number;
+  /** The verified SPIFFE ID of the client (mutual-TLS port), set before the first status; null on plaintext. */
+  peerIdentity: string | null;
   protected readonly ctx: ConnectionContext;
   private readonly call: XdsCall;
   private readonly throttle: StatusThrottle;
@@ -81,6 +83,7 @@ export abstract class XdsConnection implements PushTarget {
     this.node = node;
     this.protocol = protocol;
     this.connectedAt = Date.now();
+    this.peerIdentity = null;
     this.ctx = ctx;
     this.call = call;
     this.throttle = new StatusThrottle(ctx.statusIntervalMs, () => this.report());
@@ -120,6 +123,7 @@ export abstract class XdsConnection implements PushTarget {
       replica: this.ctx.replica,
       protocol: this.protocol,
       connectedAt: this.connectedAt,
+      peerIdentity: this.peerIdentity,
       types: this.typeStatuses(),
     };
   }

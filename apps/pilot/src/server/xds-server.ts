@@ -173,6 +173,7 @@ export class XdsServer {
       failCall(call, err);
       return null;
     }
+    connection.peerIdentity = peer?.spiffeId ?? null;
     this.live.add(connection);
     let same = this.byProxy.get(connection.node.id);
     if (same === undefined) {

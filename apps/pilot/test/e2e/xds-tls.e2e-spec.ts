@@ -134,6 +134,8 @@ describe('xDS over mutual TLS (pilot TLS port, --xds-tls sidecars, end to end)',
     // Pilot saw the sidecar's verified identity on the stream.
     const opened = pilot.proc.logs.find((l) => l['msg'] === 'xds stream opened' && l['proxy'] === 'sidecar~127.0.0.1~productpage.default');
     expect(opened?.['peer']).toBe(spiffeId('cluster.local', NS, 'productpage'));
+    const status = (await (await fetch(`${pilot.http}/v1/proxies/${encodeURIComponent('sidecar~127.0.0.1~productpage.default')}`)).json()) as Record<string, unknown>;
+    expect(status['peerIdentity']).toBe(spiffeId('cluster.local', NS, 'productpage'));
     const dump = (await (await fetch(`${productpage.admin}/config_dump`)).json()) as { xds: { server: string; connected: boolean; tls: unknown } };
     expect(dump.xds).toMatchObject({ server: pilot.xdsTls, connected: true, tls: { serverIdentity: PILOT_ID } });
   });
