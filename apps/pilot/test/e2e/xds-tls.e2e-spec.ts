@@ -7,7 +7,7 @@ import { Agent } from 'undici';
 import { createTestInfra, startProcess, waitFor, withDeadline, type TestInfra } from '@weft/testing';
 import { CaClient, buildWorkloadCsr, newWorkloadKey, spiffeId } from '@weft/x509';
 import { adsDefinition, TYPE_URL } from '@weft/xds';
-import { callThrough, registerService, startRegistry, VersionApp, type Running } from './mesh-harness';
+import { callThrough, registerService, startRegistry, VersionApp, weftctl, type Running } from './mesh-harness';
 import { meshedSidecarArgs, startCa, startMeshedSidecar, startTlsPilot, tokenFile, type CaProcess, type TlsPilotProcess } from './mtls-harness';
 
 /**
@@ -136,6 +136,8 @@ describe('xDS over mutual TLS (pilot TLS port, --xds-tls sidecars, end to end)',
     expect(opened?.['peer']).toBe(spiffeId('cluster.local', NS, 'productpage'));
     const status = (await (await fetch(`${pilot.http}/v1/proxies/${encodeURIComponent('sidecar~127.0.0.1~productpage.default')}`)).json()) as Record<string, unknown>;
     expect(status['peerIdentity']).toBe(spiffeId('cluster.local', NS, 'productpage'));
+    const ps = await weftctl(pilot.http, ['proxy-status']);
+    expect(ps.stdout).toMatch(/sidecar~127\.0\.0\.1~productpage\.default\s+default\s+.*\s+ns\/default\/sa\/productpage\s/);
     const dump = (await (await fetch(`${productpage.admin}/config_dump`)).json()) as { xds: { server: string; connected: boolean; tls: unknown } };
     expect(dump.xds).toMatchObject({ server: pilot.xdsTls, connected: true, tls: { serverIdentity: PILOT_ID } });
   });

@@ -120,8 +120,8 @@ describe('weftctl (built bin) against pilot’s REST API', () => {
     await pilot.status.flush();
     const res = await ctl(['proxy-status']);
     expect(res.code).toBe(0);
-    expect(res.out).toMatch(/^NAME\s+NAMESPACE\s+CDS\s+LDS\s+EDS\s+RDS\s+VHDS\s+PILOT/);
-    expect(res.out).toMatch(/reviews-v1-1\s+default\s+SYNCED\s+SYNCED\s+SYNCED\s+NACK\s+IGNORED\s+pilot-1/);
+    expect(res.out).toMatch(/^NAME\s+NAMESPACE\s+CDS\s+LDS\s+EDS\s+RDS\s+VHDS\s+PILOT\s+PROTOCOL\s+XDS-TLS/);
+    expect(res.out).toMatch(/reviews-v1-1\s+default\s+SYNCED\s+SYNCED\s+SYNCED\s+NACK\s+IGNORED\s+pilot-1\s+delta\s+plaintext/);
   });
 
   it('delete -f and delete KIND NAME', async () => {

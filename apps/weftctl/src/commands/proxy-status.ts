@@ -11,9 +11,17 @@ function stateOf(p: ProxyStatusView, type: string): string {
 }
 
 export function proxyStatusTable(proxies: readonly ProxyStatusView[]): string {
-  const header = ['NAME', 'NAMESPACE', ...TYPES.map((t) => t.toUpperCase()), 'PILOT', 'PROTOCOL', 'AGE'];
-  const rows = proxies.map((p) => [p.proxyId, p.node.namespace, ...TYPES.map((t) => stateOf(p, t)), p.replica, p.protocol, age(p.connectedAt)]);
+  const header = ['NAME', 'NAMESPACE', ...TYPES.map((t) => t.toUpperCase()), 'PILOT', 'PROTOCOL', 'XDS-TLS', 'AGE'];
+  const rows = proxies.map((p) => [p.proxyId, p.node.namespace, ...TYPES.map((t) => stateOf(p, t)), p.replica, p.protocol, xdsTls(p), age(p.connectedAt)]);
   return table(header, rows);
+}
+
+/** How the proxy reached pilot: its verified identity on the mutual-TLS port (`ns/<ns>/sa/<sa>`), or plaintext. */
+function xdsTls(p: ProxyStatusView): string {
+  const id = p.peerIdentity ?? null;
+  if (id === null) return 'plaintext';
+  const at = id.indexOf('/ns/');
+  return at < 0 ? id : id.slice(at + 1);
 }
 
 function detail(p: ProxyStatusView): string {
@@ -23,7 +31,8 @@ function detail(p: ProxyStatusView): string {
     t.subscribed === undefined ? '' : t.subscribed.join(',') || '-',
     t.error ?? '',
   ]);
-  const head = `Proxy ${p.proxyId} (namespace ${p.node.namespace}) on pilot ${p.replica}, ${p.protocol} xDS, connected ${age(p.connectedAt)} ago`;
+  const tls = p.peerIdentity ? `over mutual TLS as ${p.peerIdentity}` : 'in plaintext';
+  const head = `Proxy ${p.proxyId} (namespace ${p.node.namespace}) on pilot ${p.replica}, ${p.protocol} xDS ${tls}, connected ${age(p.connectedAt)} ago`;
   return `${head}\n${table(['TYPE', 'STATE', 'SUBSCRIBED', 'ERROR'], rows)}`;
 }
 

@@ -88,6 +88,8 @@ export const proxyStatusView = z.looseObject({
   protocol: z.string(),
   connectedAt: z.number(),
   updatedAt: z.number().optional(),
+  /** The SPIFFE ID the proxy authenticated with on pilot's mutual-TLS xDS port; null or absent on plaintext. */
+  peerIdentity: z.string().nullable().optional(),
   types: z.record(z.string(), typeSyncView),
 });
 export type ProxyStatusView = z.output<typeof proxyStatusView>;
