@@ -13,7 +13,8 @@
 //   WEFT_BENCH_SECONDS=5 WEFT_BENCH_EDGES=20 WEFT_BENCH_PER_EDGE=50 node apps/telemetry/bench/telemetry.bench.mjs
 //   WEFT_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   (extra node flags of the replica)
 //   WEFT_BENCH_COMPARE_BIN=/elsewhere/apps/telemetry/bin/weft-telemetry.js …   (also measure another
-//     build, e.g. a copy of main's, fed the compressed histograms it understands: before/after in one run)
+//     build, e.g. a copy of main's, fed the compressed histograms it understands: before/after in one run;
+//     WEFT_BENCH_COMPARE_ENCODING=list feeds it value lists instead, for builds that take them)
 //
 // Every scenario measures the baseline, then weft-telemetry fed what EdgeAccumulator sends (latency
 // value lists, `ms:…`), then weft-telemetry fed the compressed HDR histograms older proxies send.
@@ -38,6 +39,7 @@ const SCENARIOS = process.env.WEFT_BENCH_EDGES
   ? [[Number(process.env.WEFT_BENCH_EDGES), Number(process.env.WEFT_BENCH_PER_EDGE ?? 50)]]
   : [[20, 50], [20, 5], [100, 1]];
 const COMPARE_BIN = process.env.WEFT_BENCH_COMPARE_BIN ?? null;
+const COMPARE_LISTS = process.env.WEFT_BENCH_COMPARE_ENCODING === 'list';
 const NODE_ARGS = (process.env.WEFT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 function startChild(name, args, env, onLog) {
@@ -153,7 +155,7 @@ async function runScenario(servers, nc, [edges, perEdge]) {
   const targets = [
     ['weft-telemetry, value lists', BIN, lists],
     ['weft-telemetry, compressed (older proxies)', BIN, compressed],
-    ...(COMPARE_BIN === null ? [] : [['compared build, compressed', COMPARE_BIN, compressed]]),
+    ...(COMPARE_BIN === null ? [] : [[`compared build, ${COMPARE_LISTS ? 'value lists' : 'compressed'}`, COMPARE_BIN, COMPARE_LISTS ? lists : compressed]]),
   ];
   const results = [];
   for (const [name, bin, reports] of targets) {

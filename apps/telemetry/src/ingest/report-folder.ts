@@ -1,10 +1,11 @@
 import type { ReportEdge, ReportTcpEdge, TelemetryReport } from '@weft/api';
 import { TELEMETRY_ERRORS, telemetryError } from '../app/telemetry-errors';
 import type { TelemetryKeys } from '../app/telemetry-keys';
-import { requestSeriesKey, tcpSeriesKey } from '../metrics/istio-labels';
+import { tcpSeriesKey } from '../metrics/istio-labels';
 import { bucketOf, isStorable } from '../windows/buckets';
 import { EDGE_COUNTERS, isFailure, windowEdgeId, type EdgeCounter } from '../windows/edge-key';
 import type { BucketHistograms } from './bucket-histograms';
+import { EdgeKeyCache, type EdgeKeys } from './edge-keys';
 import { SERIES, type IngestBatch } from './ingest-batch';
 import { addIstioBucketsOfValues, appendLatencyValues } from './latency-values';
 import { SeriesGuard } from './series-guard';
@@ -52,8 +53,11 @@ export class ReportFolder {
     private readonly domain: string,
     private readonly hists: BucketHistograms,
     private readonly guard: SeriesGuard = new SeriesGuard(Number.MAX_SAFE_INTEGER),
-  ) {}
+  ) {
+    this.edgeKeys = new EdgeKeyCache(domain);
+  }
 
+  private readonly edgeKeys: EdgeKeyCache;
   /** The current report's latency pairs and per-edge ends (reused: no arrays per edge). */
   private readonly values: number[] = [];
   private readonly ends: number[] = [];
@@ -67,9 +71,10 @@ export class ReportFolder {
     for (let i = 0, from = 0; i < report.edges.length; i++) {
       const e = report.edges[i] as ReportEdge;
       const to = this.ends[i] as number;
+      const keys = this.edgeKeys.get(e);
       records += e.requests;
-      if (windowKey !== null) this.foldWindowEdge(batch, windowKey, bucket, e, from, to);
-      this.foldTotals(batch, e, from, to);
+      if (windowKey !== null) this.foldWindowEdge(batch, windowKey, bucket, e, keys.windowId, from, to);
+      this.foldTotals(batch, e, keys, from, to);
       from = to;
     }
     for (const t of report.tcp) this.foldTcp(batch, windowKey, t);
@@ -77,8 +82,7 @@ export class ReportFolder {
     return { records, inWindow };
   }
 
-  private foldWindowEdge(batch: IngestBatch, key: string, bucket: number, e: ReportEdge, from: number, to: number): void {
-    const id = windowEdgeId(e.reporter, e.source, e.destination);
+  private foldWindowEdge(batch: IngestBatch, key: string, bucket: number, e: ReportEdge, id: string, from: number, to: number): void {
     const c = batch.windowEdge(key, id);
     c[C.req] += e.requests;
     if (isFailure(e.responseCode, e.grpcStatus)) c[C.fail] += e.requests;
@@ -88,8 +92,8 @@ export class ReportFolder {
     this.hists.add(bucket, id, this.values, from, to);
   }
 
-  private foldTotals(batch: IngestBatch, e: ReportEdge, from: number, to: number): void {
-    const key = requestSeriesKey(e, this.domain);
+  private foldTotals(batch: IngestBatch, e: ReportEdge, keys: EdgeKeys, from: number, to: number): void {
+    const key = keys.seriesKey;
     if (!this.guard.allow(key)) {
       batch.refusedSeries += e.requests;
       return;
