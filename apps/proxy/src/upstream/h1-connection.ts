@@ -79,15 +79,15 @@ export class H1Connection {
     this.exchange = exchange;
     this.served++;
     this.idleMs = idleTimeoutMs;
-    // The idle timeout watches the response (from the end of the request on), as undici's did.
-    this.socket.setTimeout(0);
     if (this.socket.isPaused()) this.socket.resume();
     exchange.start(this);
   }
 
   /** The request is written: from now on silence from the upstream is bounded by the idle timeout. */
   requestSent(exchange: H1Exchange): void {
-    if (this.exchange === exchange && this.idleMs > 0) this.socket.setTimeout(this.idleMs);
+    // The idle timeout watches the response (from the end of the request on), as undici's did;
+    // 0 takes the idle keep-alive timer off.
+    if (this.exchange === exchange) this.socket.setTimeout(this.idleMs);
   }
 
   /** Called by the exchange once request and response are both complete. */
@@ -95,7 +95,7 @@ export class H1Connection {
     if (this.exchange !== exchange) return;
     this.exchange = null;
     if (!this.keepAlive || this.served >= this.options.maxRequests) return this.destroy(null);
-    this.socket.setTimeout(0);
+    // onIdle arms the keep-alive timer, or the next exchange runs (and re-arms at its request's end).
     this.owner.onIdle(this);
   }
 
@@ -174,6 +174,8 @@ export class H1Connection {
   onTimeout(): void {
     const ex = this.exchange;
     if (ex === null) return this.destroy(null);
+    // The keep-alive timer of the previous idle period, while the request is still being written: not ours.
+    if (!ex.requestDone) return;
     const code = ex.responding ? 'UND_ERR_BODY_TIMEOUT' : 'UND_ERR_HEADERS_TIMEOUT';
     this.destroy(upstreamError(code, ex.responding ? 'body timeout' : 'headers timeout'));
   }

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// RSS of one Weft proxy at a fixed 1,000 rps (the issue's memory goal), with node/V8 flag variants
+// side by side in the same run: after start, and right after a fixed-rate run, per variant.
+//
+//   npx nx run proxy:build && node apps/proxy/bench/rss.bench.mjs
+//
+// Environment: WEFT_BENCH_LATENCY_SECONDS (4), WEFT_BENCH_RATE (1000), WEFT_BENCH_RSS_VARIANTS
+// (`;`-separated node argument lists; default: none, semi-space 1 MB, semi-space 2 MB).
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { checkRouting, startWeft } from './load/cases.mjs';
+import { REQUEST_PATH, ROUTE_HOST, upstreamNginx } from './load/configs.mjs';
+import { freePort, killAllNow, memoryMb, start, stop, stopAll, waitReady } from './load/processes.mjs';
+import { ensureTools } from './load/tools.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../../..');
+const DIR = join(ROOT, 'tmp', `bench-rss-${process.pid}`);
+const SECONDS = Number(process.env.WEFT_BENCH_LATENCY_SECONDS ?? 4);
+const RATE = Number(process.env.WEFT_BENCH_RATE ?? 1000);
+const VARIANTS = (process.env.WEFT_BENCH_RSS_VARIANTS ?? ';--max-semi-space-size=1;--max-semi-space-size=2').split(';').map((v) => v.split(' ').filter(Boolean));
+const run = promisify(execFile);
+process.on('exit', () => {
+  killAllNow();
+  rmSync(DIR, { recursive: true, force: true });
+});
+
+async function main() {
+  const tools = ensureTools();
+  mkdirSync(DIR, { recursive: true });
+  const upPort = await freePort();
+  const conf = join(DIR, 'upstream.conf');
+  writeFileSync(conf, upstreamNginx(DIR, upPort));
+  const up = start('upstream', tools.nginx, ['-p', DIR, '-e', join(DIR, 'upstream.error.log'), '-c', conf], join(DIR, 'upstream.out.log'));
+  await waitReady('upstream', upPort, ROUTE_HOST, REQUEST_PATH, [up]);
+  for (const [i, nodeArgs] of VARIANTS.entries()) {
+    const port = await freePort();
+    const proc = startWeft(ROOT, DIR, `weft-${i}`, port, upPort, { nodeArgs });
+    await checkRouting('weft', port, [proc]);
+    const idle = memoryMb(proc.pid).rss;
+    const args = [join(HERE, 'load/fixed-rate.mjs'), '--port', String(port), '--host', ROUTE_HOST, '--path', REQUEST_PATH];
+    args.push('--rate', String(RATE), '--connections', '10', '--seconds', String(SECONDS));
+    const { stdout } = await run(process.execPath, args, { timeout: (SECONDS + 20) * 1000 });
+    const r = JSON.parse(stdout.trim().split('\n').pop());
+    const m = memoryMb(proc.pid);
+    console.log(`${(nodeArgs.join(' ') || '(defaults)').padEnd(28)} RSS after start ${idle.toFixed(1)} MB, after ${RATE} rps × ${SECONDS}s ${m.rss.toFixed(1)} MB (peak ${m.hwm.toFixed(1)}), p50 ${r.p50ms.toFixed(2)} ms p99 ${r.p99ms.toFixed(2)} ms, errors ${r.non2xx + r.errors + r.lost}`);
+    await stop(proc, 5000);
+  }
+  await stopAll();
+}
+
+main().then(
+  () => process.exit(0),
+  async (err) => {
+    console.error(`rss bench failed: ${err.stack ?? err}`);
+    await stopAll();
+    process.exit(1);
+  },
+);
