@@ -12,6 +12,8 @@ export interface FastH1Owner {
   readonly maxHeaderSize: number;
   readonly isDraining: boolean;
   onFastRequest(req: FastH1Request, res: FastH1Response): void;
+  /** A response handed over by onFastRequest is over (ended or cut): once per response. */
+  onFastResponseClosed(res: FastH1Response): void;
   /** Hands the connection to node:http (upgrades): the socket, with `replay` unshifted. */
   handOver(socket: Socket, replay: Buffer): void;
   onFastClosed(conn: FastH1Connection): void;
@@ -125,6 +127,7 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
 
   private start(req: FastH1Request, res: FastH1Response): void {
     this.current = res;
+    res.started = true;
     this.owner.onFastRequest(req, res);
   }
 
@@ -160,6 +163,12 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
     this.closing = true;
     this.detach();
     this.owner.handOver(this.socket, replay);
+  }
+
+  /** FastResponseSink: the response emitted 'close'. */
+  responseClosed(res: FastH1Response): void {
+    // Pipelined requests still waiting were never handed over: nothing to report for them.
+    if (res.started) this.owner.onFastResponseClosed(res);
   }
 
   pauseReading(): void {

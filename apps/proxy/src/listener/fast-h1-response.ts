@@ -9,6 +9,8 @@ export interface FastResponseSink {
   responseDone(res: FastH1Response, keepAlive: boolean): void;
   /** Cuts the connection (a response that cannot finish). */
   destroy(): void;
+  /** The response emitted 'close' (ended or cut). */
+  responseClosed(res: FastH1Response): void;
 }
 
 type HeaderValue = string | number | readonly string[] | undefined;
@@ -43,12 +45,15 @@ export class FastH1Response extends EventEmitter {
   destroyed = false;
   writableEnded = false;
   shouldKeepAlive: boolean;
+  /** Handed to the route stage (pipelined responses wait their turn). */
+  started = false;
   private chunked = false;
   private noBody = false;
   private out: (string | Buffer)[] = [];
   private flushScheduled = false;
   private trailers: Record<string, string | string[]> | null = null;
-  private readonly extra: Record<string, HeaderValue> = {};
+  /** Headers set with setHeader before writeHead (rare on HTTP/1.1): allocated on first use. */
+  private extra: Record<string, HeaderValue> | null = null;
 
   constructor(
     private readonly sink: FastResponseSink,
@@ -65,7 +70,7 @@ export class FastH1Response extends EventEmitter {
   }
 
   setHeader(name: string, value: HeaderValue): this {
-    this.extra[name.toLowerCase()] = value;
+    (this.extra ??= {})[name.toLowerCase()] = value;
     return this;
   }
 
@@ -75,10 +80,10 @@ export class FastH1Response extends EventEmitter {
     this.headersSent = true;
     this.noBody = bodyless(status, this.method);
     let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
-    let length = false;
-    head += appendHeaders(this.extra, (n) => (length ||= n === 'content-length'));
-    if (headers !== undefined) head += appendHeaders(headers, (n) => (length ||= n === 'content-length'));
-    if (!length && !this.noBody) {
+    sawLength = false;
+    if (this.extra !== null) head += appendHeaders(this.extra);
+    if (headers !== undefined) head += appendHeaders(headers);
+    if (!sawLength && !this.noBody) {
       if (this.http10) this.shouldKeepAlive = false;
       else this.chunked = true;
     }
@@ -116,7 +121,7 @@ export class FastH1Response extends EventEmitter {
     if (this.writableEnded || this.destroyed) return this;
     if (!this.headersSent) this.writeHead(this.statusCode);
     if (chunk !== undefined) this.write(chunk);
-    if (this.chunked) this.queue(this.trailers === null ? '0\r\n\r\n' : `0\r\n${appendHeaders(this.trailers, noop)}\r\n`);
+    if (this.chunked) this.queue(this.trailers === null ? '0\r\n\r\n' : `0\r\n${appendHeaders(this.trailers)}\r\n`);
     this.writableEnded = true;
     this.flush();
     this.sink.responseDone(this, this.shouldKeepAlive);
@@ -133,19 +138,27 @@ export class FastH1Response extends EventEmitter {
     return this;
   }
 
+  /** 'close' after a normal end. */
+  closed(): void {
+    this.emit('close');
+    this.sink.responseClosed(this);
+  }
+
   /** The connection closed under a response that had not ended. */
   connectionClosed(): void {
     if (this.writableEnded) return;
     this.destroyed = true;
     this.writableEnded = true;
     this.emit('close');
+    this.sink.responseClosed(this);
   }
 
   private queue(piece: string | Buffer): void {
     this.out.push(piece);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
+      toFlush.push(this);
+      if (toFlush.length === 1) queueMicrotask(flushAll);
     }
   }
 
@@ -156,7 +169,8 @@ export class FastH1Response extends EventEmitter {
   }
 
   /** One write for everything queued in this tick (small pieces copied together, large ones gathered). */
-  private flush(): void {
+  flush(): void {
+    if (!this.flushScheduled) return;
     this.flushScheduled = false;
     const out = this.out;
     const socket = this.sink.socket;
@@ -189,20 +203,29 @@ const COPY_LIMIT = 16 * 1024;
 
 function emitEnded(res: FastH1Response): void {
   res.emit('finish');
-  res.emit('close');
+  res.closed();
 }
 
-function noop(): void {
-  // no header is special here
+/** Responses with bytes queued in this tick: one microtask writes them all. */
+const toFlush: FastH1Response[] = [];
+
+function flushAll(): void {
+  // A flush may queue more (a 'drain' handler): those wait for the next microtask.
+  const batch = toFlush.splice(0);
+  for (const res of batch) res.flush();
 }
 
-function appendHeaders(headers: Record<string, HeaderValue>, seen: (name: string) => void): string {
+/** Whether the last appendHeaders() saw a content-length (one module-level flag, no closure per call). */
+let sawLength = false;
+
+/** `name: value\r\n` lines; connection, transfer-encoding and date are the writer's own. */
+function appendHeaders(headers: Record<string, HeaderValue>): string {
   let text = '';
   for (const name in headers) {
     const v = headers[name];
     if (v === undefined) continue;
     const lower = name.toLowerCase();
-    seen(lower);
+    if (lower === 'content-length') sawLength = true;
     if (lower === 'connection' || lower === 'transfer-encoding' || lower === 'date') continue;
     if (Array.isArray(v)) for (const x of v) text += `${name}: ${x}\r\n`;
     else text += `${name}: ${String(v)}\r\n`;

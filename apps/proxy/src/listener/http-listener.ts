@@ -211,8 +211,13 @@ export class HttpListener implements FastH1Owner {
 
   /** FastH1Owner: a request of the fast path, served exactly like one of node:http. */
   onFastRequest(req: FastH1Request, res: FastH1Response): void {
-    // They offer the part of IncomingMessage / ServerResponse the route stage, filters and writer use.
-    this.onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    // They offer the part of IncomingMessage / ServerResponse the route stage, filters and writer use;
+    // the end of the response is reported by onFastResponseClosed (no listener per request).
+    this.dispatch(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  }
+
+  onFastResponseClosed(res: FastH1Response): void {
+    this.onRequestClosed(res as unknown as ServerResponse);
   }
 
   /** FastH1Owner: an upgrade (WebSocket, h2c offer, CONNECT) continues on node:http, its head replayed. */
@@ -248,9 +253,13 @@ export class HttpListener implements FastH1Owner {
   }
 
   private onRequest(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
+    res.once('close', () => this.onRequestClosed(res));
+    this.dispatch(req, res);
+  }
+
+  private dispatch(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
     this.inFlight++;
     this.active.add(res);
-    res.once('close', () => this.onRequestClosed(res));
     if (this.draining && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
     const ctx = new RequestContext(req, res);
     // mTLS: the client's verified SPIFFE ID (read by RBAC and the metrics); plaintext listeners skip the read.
