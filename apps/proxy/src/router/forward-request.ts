@@ -99,7 +99,7 @@ export class ForwardRequest {
 
   start(): void {
     const { timeoutMs } = this.plan;
-    if (timeoutMs !== null && timeoutMs > 0) this.routeTimer = setTimeout(() => this.onRouteTimeout(), timeoutMs);
+    if (timeoutMs !== null && timeoutMs > 0) this.routeTimer = setTimeout(onRouteTimer, timeoutMs, this);
     this.ctx.res.once('close', () => this.onDownstreamClose());
     this.ctx.upstreamCluster = this.plan.cluster.name;
     this.sendAttempt();
@@ -258,7 +258,7 @@ export class ForwardRequest {
     this.attempt?.controller?.abort(new ProxyError('WEFT_ERR_PROXY_PER_TRY_TIMEOUT', 'UT', 'per-try timeout'));
   }
 
-  private onRouteTimeout(): void {
+  onRouteTimeout(): void {
     this.routeTimer = null;
     if (this.finished) return;
     this.attempt?.cancel(new Error('route timeout'));
@@ -306,6 +306,10 @@ export class ForwardRequest {
 
 function onPerTryTimer(fr: ForwardRequest): void {
   fr.onPerTryTimeout();
+}
+
+function onRouteTimer(fr: ForwardRequest): void {
+  fr.onRouteTimeout();
 }
 
 function errorFor(outcome: UpstreamOutcome, cluster: string, retried: boolean, cause: Error): ProxyError {

@@ -98,6 +98,8 @@ export class RouteStage implements HttpHandler {
     if (!ctx.validTarget) return this.reply(ctx, rescue(badTarget(ctx.path), ctx.grpc));
     const route = matchRoute(this.active.table, ctx);
     if (route === null) return this.noRoute(ctx);
+    // No HTTP filters but the router: straight to the action (no continuation closures per request).
+    if (this.active.filters.length === 0) return this.act(ctx, route);
     const perRoute: RouteFilterConfig = { route: route.model.perFilter, vhost: route.virtualHost.model.perFilter };
     runFilters(
       this.active.filters,
