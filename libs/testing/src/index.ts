@@ -2,3 +2,4 @@ export * from './wait';
 export * from './harness';
 export * from './process';
 export * from './istio-fixtures';
+export * from './private-servers';

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { startProcess, waitFor, type TestInfra } from '@weft/testing';
+import { freePort, startProcess, waitFor, type TestInfra } from '@weft/testing';
 import type { Running } from './mesh-harness';
 
 /** The CA and CA-backed sidecars for the mTLS end-to-end test (real processes, built bins). */
@@ -45,20 +44,9 @@ export async function tokenFile(ca: CaProcess, dir: string, namespace: string, s
   return file;
 }
 
-/**
- * A port free right now. The sidecars' listener ports come from pilot (node metadata), and port 0
- * there means Istio's defaults (15001/15006), which concurrent suites on one machine would share.
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// The sidecars' listener ports come from pilot (node metadata), and port 0 there means Istio's
+// defaults (15001/15006), which concurrent suites on one machine would share: tests pick free ones.
+export { freePort };
 
 export interface MeshedSidecarOptions {
   readonly xds: string;

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { connect as tcpConnect, createServer, type Server } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
@@ -14,7 +13,7 @@ import {
   type TelemetryReport,
   type ZipkinSpan,
 } from '@weft/api';
-import { Collector, waitFor, withDeadline } from '@weft/testing';
+import { Collector, freePort, startNatsServer, stopServer, waitFor, withDeadline } from '@weft/testing';
 import { loadBootstrap } from '../../src/config';
 import { Proxy } from '../../src/proxy';
 import { bootstrap, cluster, get, httpListener, silent, startUpstream, type Upstream } from './harness';
@@ -26,35 +25,9 @@ import { bootstrap, cluster, get, httpListener, silent, startUpstream, type Upst
  * destination), with the peer-metadata header and a traceparent crossing the hop. The report interval
  * is long and the test calls `tick()`: every report is asked for, so counts are exact.
  */
-const NATS_SERVER = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
 const PREFIX = `wtp${process.pid}.`;
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const CALLER_SPAN = 'b7ad6b7169203331';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startNats(port: number): Promise<ChildProcess> {
-  const child = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await waitFor(async () => {
-    const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false });
-    await nc.close();
-    return true;
-  }, { timeoutMs: 10_000, what: 'nats-server to accept connections' });
-  return child;
-}
-
-async function stopNats(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await withDeadline(exited, 10_000, 'nats-server to stop');
-}
 
 /** What a test subscriber heard on the telemetry subjects. */
 class Heard {
@@ -90,7 +63,7 @@ describe('proxy telemetry reporting', () => {
 
   beforeAll(async () => {
     natsPort = await freePort();
-    nats = await startNats(natsPort);
+    nats = await startNatsServer(natsPort);
     app = await startUpstream('reviews', (req, res) => {
       res.statusCode = req.url === '/fail' ? 503 : 200;
       res.end('reviews');
@@ -212,13 +185,13 @@ describe('proxy telemetry reporting', () => {
   it('keeps serving while NATS is away, holds the counts, drops and counts what does not fit, and resumes', async () => {
     await report();
     await sub?.nc.close();
-    if (nats !== null) await stopNats(nats);
+    if (nats !== null) await stopServer(nats, 'nats-server');
     await waitFor(() => proxy.telemetry?.connected === false, { what: 'the proxy to see NATS gone' });
     const traced = (i: number) => ({ traceparent: `00-${TRACE}-${i.toString(16).padStart(16, '1')}-01` });
     for (let i = 0; i < 10; i++) expect((await call('/ok', traced(i))).status).toBe(200);
     for (let i = 0; i < 8; i++) expect((await call('/fail')).status).toBe(503);
     proxy.telemetry?.tick(); // nothing is published (nor queued in the client) while NATS is away
-    nats = await startNats(natsPort);
+    nats = await startNatsServer(natsPort);
     sub = await Heard.on(natsPort);
     await waitFor(() => proxy.telemetry?.connected, { timeoutMs: 15_000, what: 'the proxy to reconnect' });
     const r = await report();

@@ -1,9 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTestInfra, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
+import { createTestInfra, freePort, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
 import { replicaEnv, BIN as TELEMETRY_BIN } from '../integration/telemetry-harness';
 import { startDemoMesh, type DemoMesh } from './demo-harness';
 
@@ -43,17 +42,6 @@ const WORKLOADS: readonly Workload[] = [
   { name: 'reviews-v2', service: 'reviews', version: 'v2' },
   { name: 'ratings-v1', service: 'ratings', version: 'v1' },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function infraEnv(infra: TestInfra): Record<string, string> {
   return { NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, WEFT_REDIS_PREFIX: infra.redisPrefix, WEFT_SUBJECT_PREFIX: infra.subjectPrefix, WEFT_LOG_LEVEL: 'info' };
@@ -239,8 +227,15 @@ describe('operator dashboard in chromium over a demo mesh (real processes, real 
   }, 60_000);
 
   it('lists traces and opens one as a waterfall spanning the services of a productpage request', async () => {
-    const services = await openProductpageTrace(page, mesh.telemetry, '03-');
-    expect(services).toEqual(expect.arrayContaining(['productpage.default', 'reviews.default']));
+    // The newest trace may still lack the spans other sidecars report in their next interval: wait
+    // for one whose waterfall holds both services.
+    await waitFor(
+      async () => {
+        const seen = await openProductpageTrace(page, mesh.telemetry, '03-');
+        return ['productpage.default', 'reviews.default'].every((x) => seen.includes(x));
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'a productpage trace reaching reviews' },
+    );
     expect((await page.$$('[data-span]')).length).toBeGreaterThanOrEqual(3);
   }, 60_000);
 

@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { connect } from '@nats-io/transport-node';
-import { waitFor, withDeadline } from '@weft/testing';
+import type { ChildProcess } from 'node:child_process';
+import { freePort, startNatsServer, stopServer, waitFor } from '@weft/testing';
 import type { MeshIngest } from '../../src/metrics/mesh-metrics.repository';
 import { getJson, getText, sumMetric } from '../integration/telemetry-harness';
 import { startDemoMesh, type DemoMesh } from './demo-harness';
@@ -15,7 +12,6 @@ import { startDemoMesh, type DemoMesh } from './demo-harness';
  * productpage → reviews → ratings with correct links; losing a replica or NATS under load must not
  * fail a request, and whatever telemetry lost must show as missing reports.
  */
-const NATS_SERVER = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
 
 interface Page {
   readonly versions: { readonly reviews: string | null; readonly ratings: string | null };
@@ -29,31 +25,6 @@ interface Span {
   readonly kind?: string;
   readonly localEndpoint?: { serviceName?: string };
   readonly remoteEndpoint?: { serviceName?: string };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startNats(port: number): Promise<ChildProcess> {
-  const child = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await waitFor(async () => {
-    const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false });
-    await nc.close();
-    return true;
-  }, { timeoutMs: 10_000, what: 'nats-server to accept connections' });
-  return child;
-}
-
-async function stopNats(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await withDeadline(exited, 10_000, 'nats-server to stop');
 }
 
 /** Pages fetched through productpage's sidecar by `concurrency` workers until `stop()`; failures kept. */
@@ -103,7 +74,7 @@ describe('the demo mesh in telemetry', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    nats = await startNats(port);
+    nats = await startNatsServer(port);
     mesh = await startDemoMesh({ natsUrl: `nats://127.0.0.1:${port}`, traceSampling: 100, logSampling: 1, controlPlane: true });
   }, 120_000);
 
@@ -232,10 +203,10 @@ describe('the demo mesh in telemetry', () => {
     const load = new Load(mesh.productpageUrl, 3);
     await waitFor(() => load.sent > 40, { timeoutMs: 20_000, what: 'load before the restart' });
     const port = Number(new URL(mesh.infra.natsUrl).port);
-    if (nats !== null) await stopNats(nats);
+    if (nats !== null) await stopServer(nats, 'nats-server');
     const during = load.sent;
     await waitFor(() => load.sent > during + 40, { timeoutMs: 20_000, what: 'load while NATS is away' });
-    nats = await startNats(port);
+    nats = await startNatsServer(port);
     const after = load.sent;
     await waitFor(() => load.sent > after + 40, { timeoutMs: 20_000, what: 'load after the restart' });
     await load.stop();

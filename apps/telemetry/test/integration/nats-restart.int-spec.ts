@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { telemetryReportsSubject } from '@weft/api';
-import { createTestInfra, waitFor, withDeadline, type TestInfra, type TestProcess } from '@weft/testing';
+import { createTestInfra, freePort, startNatsServer, stopServer, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
 import type { MeshIngest } from '../../src/metrics/mesh-metrics.repository';
 import { FakeProxy, getJson, PROXIES, startReplica } from './telemetry-harness';
 
@@ -13,33 +11,6 @@ import { FakeProxy, getJson, PROXIES, startReplica } from './telemetry-harness';
  * either stored or reported missing — never lost silently — and everything after is counted exactly.
  */
 const PER_REPORT = 10;
-/** Debian installs it in /usr/sbin, which a non-root PATH may lack. */
-const NATS_SERVER = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startNats(port: number): Promise<ChildProcess> {
-  const child = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await waitFor(async () => {
-    const nc = await connect({ servers: `127.0.0.1:${port}`, reconnect: false });
-    await nc.close();
-    return true;
-  }, { timeoutMs: 10_000, what: 'nats-server to accept connections' });
-  return child;
-}
-
-async function stopNats(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await withDeadline(exited, 10_000, 'nats-server to stop');
-}
 
 describe('telemetry replica across a NATS restart', () => {
   let infra: TestInfra;
@@ -53,7 +24,7 @@ describe('telemetry replica across a NATS restart', () => {
   beforeAll(async () => {
     infra = await createTestInfra('telemetry-nats-restart');
     port = await freePort();
-    server = await startNats(port);
+    server = await startNatsServer(port);
     const natsUrl = `nats://127.0.0.1:${port}`;
     replica = await startReplica({ ...infra, natsUrl }, 'restart-a');
     pub = await connect({ servers: `127.0.0.1:${port}`, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
@@ -82,9 +53,9 @@ describe('telemetry replica across a NATS restart', () => {
     await waitFor(async () => (await ingest()).reports === published, { timeoutMs: 15_000, what: 'reports before the restart' });
     const before = published;
 
-    if (server !== null) await stopNats(server);
+    if (server !== null) await stopServer(server, 'nats-server');
     publishRounds(5); // buffered by the publisher's client while NATS is away
-    server = await startNats(port);
+    server = await startNatsServer(port);
     // The replica is back once a report published now arrives (reports in between may be missing).
     await waitFor(
       async () => {

@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { telemetryReportsSubject } from '@weft/api';
-import { createTestInfra, waitFor, withDeadline, type TestInfra, type TestProcess } from '@weft/testing';
+import { createTestInfra, freePort, waitFor, withDeadline, type TestInfra, type TestProcess } from '@weft/testing';
 import type { MeshIngest } from '../../src/metrics/mesh-metrics.repository';
 import { FakeProxy, getJson, getText, PROXIES, startReplica, sumMetric } from './telemetry-harness';
 
@@ -18,15 +17,6 @@ import { FakeProxy, getJson, getText, PROXIES, startReplica, sumMetric } from '.
  */
 const PER_REPORT = 10;
 const REDIS_SERVER = existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : 'redis-server';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(port: number, dir: string): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'];
