@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Match, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { REGISTRY_RPC_METHODS, REGISTRY_RPC_QUEUE, registryRpcSubject, type RegistryRpcMethod, type RpcReply } from '@weft/api';
-import { NATS } from '@weft/data-access';
 import type { Logger } from '@weft/shared';
 import { Readiness } from '../app/readiness';
 import { LOGGER } from '../app/tokens';
@@ -9,13 +8,13 @@ import { REGISTRY_CONFIG, type RegistryConfig } from '../config/registry.config'
 import { checkBearer } from '../registry/auth';
 import { RegistryMetrics } from '../registry/registry.metrics';
 import { RegistryService } from '../registry/registry.service';
-import { decodeRpcPayload, encodeRpcReply, rpcErrorOf } from './rpc-envelope';
+import { decodeRpcPayload, encodeRpcReply, NATS, rpcErrorOf } from '@weft/data-access';
 import { MUTATING_RPC_METHODS, rpcHandlers, type RpcHandlers } from './rpc-handlers';
 
 /**
  * The registry's NATS request/reply edge: one queue-group subscription per method on
  * `<prefix>weft.registry.rpc.<method>`, so each request is served by exactly one replica. Plain JSON
- * in and out (see rpc-envelope.ts), not @nestjs/microservices' framing, so the proxy and SDKs in other
+ * in and out (@weft/data-access nats-rpc.ts), not @nestjs/microservices' framing, so the proxy and SDKs in other
  * languages can call it. Ready once the subscriptions reached the server; drained on shutdown.
  */
 @Injectable()
