@@ -5,6 +5,9 @@ import { FastH1Request, type FastRequestSource } from './fast-h1-request';
 import { FastH1Response, type FastResponseSink } from './fast-h1-response';
 import { refusalText } from './refusal';
 
+/** node:http's test for a 100-continue expectation. */
+const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
+
 const METHODS = (require('node:_http_common') as { methods: string[] }).methods;
 
 /** What the listener gives a fast connection. */
@@ -94,6 +97,8 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
     this.partialRaw = null;
     this.partialUrl = '';
     this.headComplete = true;
+    // Refused already (the parser goes on through the rest of its chunk): nothing more is served.
+    if (this.closing) return 0;
     const name = METHODS[method] ?? 'GET';
     if (upgrade) {
       // Replayed to node:http once the connection is quiet (it answers CONNECT, declines h2c, proxies WebSocket).
@@ -101,7 +106,12 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
       return 0;
     }
     const headers = headersOf(raw);
-    if (minor >= 1 && headers.expect === '100-continue') this.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+    // node:http's requireHostHeader: an HTTP/1.1 request must name its host.
+    if (minor >= 1 && headers.host === undefined) {
+      this.refuse(400, 'missing Host header');
+      return 0;
+    }
+    if (minor >= 1 && headers.expect !== undefined && !this.expectation(headers.expect as string)) return 0;
     const req = new FastH1Request(name, url, minor, raw, headers, this.socket, this);
     const res = new FastH1Response(this, name, minor === 0, keepAlive && !this.owner.isDraining);
     this.parsing = req;
@@ -111,6 +121,19 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
       this.setPaused('pipeline', true);
     }
     return 0;
+  }
+
+  /** Expect: 100-continue is answered at once; any other expectation 417 and close (node:http's answers). */
+  private expectation(expect: string): boolean {
+    if (CONTINUE.test(expect)) {
+      this.socket.write('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+      return true;
+    }
+    this.closing = true;
+    this.parsing?.abort();
+    if (this.current === null) this.socket.end('HTTP/1.1 417 Expectation Failed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n', 'latin1');
+    else this.socket.destroy();
+    return false;
   }
 
   private onBody(chunk: Buffer): void {

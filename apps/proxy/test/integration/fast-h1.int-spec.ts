@@ -89,6 +89,20 @@ describe('HTTP/1.1 fast path', () => {
     expect(received).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*\/expect:body$/);
   });
 
+  it('answers an expectation other than 100-continue with 417 (as node:http does); the upstream sees nothing', async () => {
+    const before = up.seen.length;
+    const reply = await exchange(port, 'GET /expect-other HTTP/1.1\r\nhost: svc\r\nexpect: something-else\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
+    expect(up.seen.length).toBe(before);
+  });
+
+  it('refuses an HTTP/1.1 request without Host (as node:http does); the upstream sees nothing', async () => {
+    const before = up.seen.length;
+    const reply = await exchange(port, 'GET /no-host HTTP/1.1\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*x-weft-error: WEFT_ERR_PROXY_BAD_REQUEST: missing Host header/);
+    expect(up.seen.length).toBe(before);
+  });
+
   it('closes a keep-alive connection left idle past the idle timeout', async () => {
     const s = connect(port, '127.0.0.1');
     let received = '';
