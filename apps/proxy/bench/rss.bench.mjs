@@ -5,7 +5,10 @@
 //   npx nx run proxy:build && node apps/proxy/bench/rss.bench.mjs
 //
 // Environment: WEFT_BENCH_LATENCY_SECONDS (4), WEFT_BENCH_RATE (1000), WEFT_BENCH_RSS_VARIANTS
-// (`;`-separated node argument lists; default: none, semi-space 1 MB, semi-space 2 MB).
+// (`;`-separated node argument lists; default: none, semi-space 1 MB, semi-space 2 MB; a
+// `bin=PATH` item runs another build, e.g. `bin=tmp/proxy-old/bin/weft-proxy.js;` for a before and
+// after figure: copy apps/proxy/{dist,bin,package.json} of the old build under tmp/ first),
+// ROUNDS (1: each round runs every variant once, in alternating order).
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +25,7 @@ const DIR = join(ROOT, 'tmp', `bench-rss-${process.pid}`);
 const SECONDS = Number(process.env.WEFT_BENCH_LATENCY_SECONDS ?? 4);
 const RATE = Number(process.env.WEFT_BENCH_RATE ?? 1000);
 const VARIANTS = (process.env.WEFT_BENCH_RSS_VARIANTS ?? ';--max-semi-space-size=1;--max-semi-space-size=2').split(';').map((v) => v.split(' ').filter(Boolean));
+const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const run = promisify(execFile);
 process.on('exit', () => {
   killAllNow();
@@ -36,20 +40,28 @@ async function main() {
   writeFileSync(conf, upstreamNginx(DIR, upPort));
   const up = start('upstream', tools.nginx, ['-p', DIR, '-e', join(DIR, 'upstream.error.log'), '-c', conf], join(DIR, 'upstream.out.log'));
   await waitReady('upstream', upPort, ROUTE_HOST, REQUEST_PATH, [up]);
-  for (const [i, nodeArgs] of VARIANTS.entries()) {
-    const port = await freePort();
-    const proc = startWeft(ROOT, DIR, `weft-${i}`, port, upPort, { nodeArgs });
-    await checkRouting('weft', port, [proc]);
-    const idle = memoryMb(proc.pid).rss;
-    const args = [join(HERE, 'load/fixed-rate.mjs'), '--port', String(port), '--host', ROUTE_HOST, '--path', REQUEST_PATH];
-    args.push('--rate', String(RATE), '--connections', '10', '--seconds', String(SECONDS));
-    const { stdout } = await run(process.execPath, args, { timeout: (SECONDS + 20) * 1000 });
-    const r = JSON.parse(stdout.trim().split('\n').pop());
-    const m = memoryMb(proc.pid);
-    console.log(`${(nodeArgs.join(' ') || '(defaults)').padEnd(28)} RSS after start ${idle.toFixed(1)} MB, after ${RATE} rps × ${SECONDS}s ${m.rss.toFixed(1)} MB (peak ${m.hwm.toFixed(1)}), p50 ${r.p50ms.toFixed(2)} ms p99 ${r.p99ms.toFixed(2)} ms, errors ${r.non2xx + r.errors + r.lost}`);
-    await stop(proc, 5000);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = [...VARIANTS.entries()];
+    if (round % 2 === 1) order.reverse();
+    for (const [i, variant] of order) await measure(`weft-${round}-${i}`, variant, upPort);
   }
   await stopAll();
+}
+
+async function measure(name, variant, upPort) {
+  const bin = variant.find((a) => a.startsWith('bin='))?.slice(4);
+  const nodeArgs = variant.filter((a) => !a.startsWith('bin='));
+  const port = await freePort();
+  const proc = startWeft(ROOT, DIR, name, port, upPort, { nodeArgs, ...(bin ? { bin } : {}) });
+  await checkRouting('weft', port, [proc]);
+  const idle = memoryMb(proc.pid).rss;
+  const args = [join(HERE, 'load/fixed-rate.mjs'), '--port', String(port), '--host', ROUTE_HOST, '--path', REQUEST_PATH];
+  args.push('--rate', String(RATE), '--connections', '10', '--seconds', String(SECONDS));
+  const { stdout } = await run(process.execPath, args, { timeout: (SECONDS + 20) * 1000 });
+  const r = JSON.parse(stdout.trim().split('\n').pop());
+  const m = memoryMb(proc.pid);
+  console.log(`${(variant.join(' ') || '(defaults)').padEnd(28)} RSS after start ${idle.toFixed(1)} MB, after ${RATE} rps × ${SECONDS}s ${m.rss.toFixed(1)} MB (peak ${m.hwm.toFixed(1)}), p50 ${r.p50ms.toFixed(2)} ms p99 ${r.p99ms.toFixed(2)} ms, errors ${r.non2xx + r.errors + r.lost}`);
+  await stop(proc, 5000);
 }
 
 main().then(

@@ -2,17 +2,27 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ConfigSnapshot } from '@weft/proxy-core';
 import { createLogger, isWeftError, type Logger } from '@weft/shared';
+import { releaseEnvoyProtoRoot } from '@weft/xds';
 import { proxyHelp, readFlags, type ProxyFlags } from './config/flags';
 import { loadBootstrap, type BootstrapResult } from './config';
 import { applyFlagOverrides } from './config/flag-overrides';
 import type { TelemetryOptions } from './observability/telemetry/telemetry-reporter';
-import { Proxy } from './proxy';
-import { startIdentity, type RunningIdentity } from './tls/identity-runtime';
+import { Proxy, type TelemetrySetup } from './proxy';
+import type { RunningIdentity } from './tls/identity-runtime';
 import type { WorkloadIdentity } from './tls/workload-identity';
-import { createXdsClient, xdsAdminPort } from './xds/xds-runtime';
 
+/**
+ * Static mode parses config only at start, on SIGHUP and on POST /config: the Envoy proto root
+ * (about 17 MB) is released after each parse and loaded again by the next one.
+ */
 function parseWith(flags: ProxyFlags, file: string) {
-  return (yaml: string): ConfigSnapshot => applyFlagOverrides(loadBootstrap(yaml, basename(file)).snapshot, flags);
+  return (yaml: string): ConfigSnapshot => {
+    try {
+      return applyFlagOverrides(loadBootstrap(yaml, basename(file)).snapshot, flags);
+    } finally {
+      releaseEnvoyProtoRoot();
+    }
+  };
 }
 
 function fatal(log: Logger, err: unknown, msg: string, code = 1): never {
@@ -20,8 +30,16 @@ function fatal(log: Logger, err: unknown, msg: string, code = 1): never {
   process.exit(code);
 }
 
-/** Reporting to telemetry (--nats): the proxy's identity from --service, --namespace, --labels version, --node-id. */
-function telemetryOf(flags: ProxyFlags): TelemetryOptions | null {
+/** Reporting to telemetry (--nats): the reporter (NATS client, histograms) is loaded only then. */
+async function telemetryOf(flags: ProxyFlags): Promise<TelemetrySetup | null> {
+  const options = telemetryOptionsOf(flags);
+  if (options === null) return null;
+  const { TelemetryReporter } = await import('./observability/telemetry/telemetry-reporter.js');
+  return { options, Reporter: TelemetryReporter };
+}
+
+/** The proxy's identity from --service, --namespace, --labels version, --node-id. */
+function telemetryOptionsOf(flags: ProxyFlags): TelemetryOptions | null {
   if (flags.nats === undefined) return null;
   const version = flags.labels['version'];
   const workload = version === undefined || version === '' ? flags.service : `${flags.service}-${version}`;
@@ -35,7 +53,7 @@ function telemetryOf(flags: ProxyFlags): TelemetryOptions | null {
   };
 }
 
-function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) => ConfigSnapshot, adminPort: number | null, identity: WorkloadIdentity | null): Proxy {
+async function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) => ConfigSnapshot, adminPort: number | null, identity: WorkloadIdentity | null): Promise<Proxy> {
   return new Proxy({
     identity,
     logger: log,
@@ -45,7 +63,7 @@ function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: string) =>
     namespace: flags.namespace,
     drainTimeoutMs: flags['drain-timeout-ms'],
     adminPort,
-    telemetry: telemetryOf(flags),
+    telemetry: await telemetryOf(flags),
   });
 }
 
@@ -58,7 +76,7 @@ async function runStatic(flags: ProxyFlags, file: string, log: Logger, svid: Run
   } catch (err) {
     fatal(log, err, 'invalid bootstrap');
   }
-  const proxy = newProxy(flags, log, parse, flags['admin-port'] ?? null, svid?.identity ?? null);
+  const proxy = await newProxy(flags, log, parse, flags['admin-port'] ?? null, svid?.identity ?? null);
   await proxy.apply(snapshot).catch((err: unknown) => fatal(log, err, 'proxy failed to start'));
   // Ready (as /ready) once the config is applied and, with --ca, the first certificate installed.
   void Promise.resolve(svid?.ready).then(() =>
@@ -84,7 +102,8 @@ async function runXds(flags: ProxyFlags & { xds: string }, log: Logger, svid: Ru
   const refuse = (): ConfigSnapshot => {
     throw new Error('the configuration comes from the xDS server (--xds): POST /config is not available');
   };
-  const proxy = newProxy(flags, log, refuse, xdsAdminPort(flags, bootstrap), svid?.identity ?? null);
+  const { createXdsClient, xdsAdminPort } = await import('./xds/xds-runtime.js');
+  const proxy = await newProxy(flags, log, refuse, xdsAdminPort(flags, bootstrap), svid?.identity ?? null);
   await proxy.openAdmin().catch((err: unknown) => fatal(log, err, 'admin listener failed to start'));
   const client = createXdsClient({ flags, bootstrap, proxy, log, identity: svid?.identity ?? null });
   const fromCache = client.start();
@@ -114,7 +133,7 @@ async function main(argv: string[]): Promise<void> {
   const tokenFile = flags['token-file'];
   if (flags.ca !== undefined && tokenFile === undefined) fatal(log, '--ca needs --token-file (the bootstrap token for the first certificate)', 'invalid flags', 2);
   if (flags['xds-tls'] && flags.ca === undefined) fatal(log, '--xds-tls needs --ca (the proxy presents its SVID to pilot)', 'invalid flags', 2);
-  const svid = flags.ca !== undefined && tokenFile !== undefined ? startIdentity({ ...flags, ca: flags.ca, 'token-file': tokenFile }, log) : null;
+  const svid = flags.ca !== undefined && tokenFile !== undefined ? (await import('./tls/identity-runtime.js')).startIdentity({ ...flags, ca: flags.ca, 'token-file': tokenFile }, log) : null;
   const running =
     xds !== undefined ? await runXds({ ...flags, xds }, log, svid) : { proxy: await runStatic(flags, flags.config as string, log, svid), stop: async () => undefined };
   const stop = (signal: string): void => {

@@ -7,7 +7,7 @@ import type { RequestContext } from './listener/request-context';
 import { TcpProxyListener } from './listener/tcp-proxy';
 import { AccessLog } from './observability/access-log';
 import { ProxyMetrics } from './observability/proxy-metrics';
-import { TelemetryReporter, type TelemetryOptions } from './observability/telemetry/telemetry-reporter';
+import type { TelemetryOptions, TelemetryReporter } from './observability/telemetry/telemetry-reporter';
 import { configureTracing } from './router/trace-headers';
 import { RouteStage, type ActiveHttpConfig, type OnDemandHook, type RouteDeps } from './router/route-stage';
 import { ClusterManager } from './upstream/cluster-manager';
@@ -26,7 +26,16 @@ export interface ProxyOptions {
   /** The workload identity (SVID + trust bundle) for mTLS listeners and clusters; none: plaintext only. */
   readonly identity?: WorkloadIdentity | null;
   /** Reporting to telemetry over NATS (--nats); null or absent: off. */
-  readonly telemetry?: TelemetryOptions | null;
+  readonly telemetry?: TelemetrySetup | null;
+}
+
+/**
+ * The reporter class comes with its options: main.ts imports it (NATS client, histograms) only when
+ * --nats is set, so a proxy without telemetry never loads that code.
+ */
+export interface TelemetrySetup {
+  readonly options: TelemetryOptions;
+  readonly Reporter: typeof TelemetryReporter;
 }
 
 type AnyListener = HttpListener | TcpProxyListener;
@@ -70,10 +79,11 @@ export class Proxy implements AdminTarget {
     this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx), onDemand: null };
   }
 
-  private startTelemetry(o: TelemetryOptions | null): TelemetryReporter | null {
-    if (o === null) return null;
+  private startTelemetry(setup: TelemetrySetup | null): TelemetryReporter | null {
+    if (setup === null) return null;
+    const o = setup.options;
     const identity = this.identity;
-    const reporter = new TelemetryReporter(o, this.metrics.registry, this.logger.child({ component: 'telemetry' }), () => identity?.spiffeId ?? null);
+    const reporter = new setup.Reporter(o, this.metrics.registry, this.logger.child({ component: 'telemetry' }), () => identity?.spiffeId ?? null);
     configureTracing({ samplingPercent: o.traceSamplingPercent, peer: `${o.identity.workload}.${o.identity.namespace}` });
     return reporter;
   }

@@ -2,7 +2,7 @@
 // Weft proxy, a haproxy→haproxy pair and a Weft→Weft pair. Each proxy is one process with one
 // worker thread / event loop; all are started once and measured in interleaved rounds.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { proxyHaproxy, proxyNginx, REQUEST_PATH, ROUTE_HOST, upstreamNginx, weftBootstrap } from './configs.mjs';
 import { freePort, probe, start, waitReady } from './processes.mjs';
 
@@ -20,10 +20,10 @@ function startHaproxy(tools, dir, name, port, upstreamPort) {
 }
 
 /** The Weft proxy from its built bin; `nodeArgs` e.g. --cpu-prof. */
-export function startWeft(root, dir, name, port, upstreamPort, { direction = 'OUTBOUND', nodeArgs = [] } = {}) {
+export function startWeft(root, dir, name, port, upstreamPort, { direction = 'OUTBOUND', nodeArgs = [], bin = 'apps/proxy/bin/weft-proxy.js' } = {}) {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, weftBootstrap(port, upstreamPort, direction));
-  const bin = join(root, 'apps/proxy/bin/weft-proxy.js');
+  bin = resolve(root, bin);
   const args = [...nodeArgs, bin, '--config', file, '--access-log', join(dir, `${name}.access.log`)];
   args.push('--admin-port', '0', '--log-level', 'warn', '--service', name, '--drain-timeout-ms', '500');
   return start(name, process.execPath, args, join(dir, `${name}.out.log`));

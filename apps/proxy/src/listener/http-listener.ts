@@ -5,7 +5,7 @@ import { createServer as createTlsServer, type Server as TlsServer, type TLSSock
 import type { Duplex } from 'node:stream';
 import type { DownstreamTlsModel, ListenerModel } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
-import { RequestContext } from './request-context';
+import { RequestContext, type DownstreamRequest, type DownstreamResponse } from './request-context';
 import { peerIdOf, tagPeer } from '../tls/downstream-peer';
 import type { WorkloadIdentity } from '../tls/workload-identity';
 import { sniffProtocol, type SniffedProtocol } from './sniff';
@@ -14,6 +14,7 @@ import { FastH1Connection, type FastH1Owner, type FastH1Timeouts } from './fast-
 import type { FastH1Request } from './fast-h1-request';
 import type { FastH1Response } from './fast-h1-response';
 import { refusalText } from './refusal';
+import { listenerLimits } from './listener-limits';
 
 /** What the listener hands each request and upgrade to (the route stage). */
 export interface HttpHandler {
@@ -39,7 +40,7 @@ export class HttpListener implements FastH1Owner {
   private readonly handedOver = new WeakSet<Socket>();
   private readonly sessions = new Set<ServerHttp2Session>();
   /** Responses in flight (for drain). */
-  private readonly active = new Set<ServerResponse | Http2ServerResponse>();
+  private readonly active = new Set<DownstreamResponse>();
   private inFlight = 0;
   private draining = false;
   private idleWaiters: (() => void)[] = [];
@@ -59,29 +60,11 @@ export class HttpListener implements FastH1Owner {
     private readonly log: Logger,
     private readonly identity: WorkloadIdentity | null = null,
   ) {
-    const hcm = model.http;
-    const maxHeaderSize = (hcm?.maxRequestHeadersKb ?? 60) * 1024;
-    const idle = hcm?.idleTimeoutMs ?? 3_600_000;
-    this.maxHeaderSize = maxHeaderSize;
-    this.fastTimeouts = { headersMs: Math.min(60_000, hcm?.requestTimeoutMs ?? 60_000), requestMs: hcm?.requestTimeoutMs ?? 0, keepAliveMs: idle };
-    const checkEvery = Math.max(50, Math.min(30_000, Math.floor((hcm?.requestTimeoutMs ?? 120_000) / 4)));
-    // The fast path's deadlines (headers, request, keep-alive idle) are checked on this sweep, as node:http does.
-    const sweepEvery = Math.max(50, Math.min(checkEvery, Math.floor(idle / 4)));
-    this.sweep = setInterval(() => this.checkFastTimeouts(), sweepEvery).unref();
-    this.h1 = createH1Server(
-      {
-        maxHeaderSize,
-        keepAliveTimeout: Math.min(idle, 2_147_483_647),
-        // HCM request_timeout: the whole request must arrive within it (node answers 408).
-        requestTimeout: hcm?.requestTimeoutMs ?? 0,
-        // node checks that deadline on this interval (default 30 s): make it fine enough to matter.
-        connectionsCheckingInterval: checkEvery,
-        headersTimeout: Math.min(60_000, hcm?.requestTimeoutMs ?? 60_000),
-        insecureHTTPParser: false,
-        joinDuplicateHeaders: false,
-      },
-      (req, res) => this.onRequest(req, res),
-    );
+    const limits = listenerLimits(model.http);
+    this.maxHeaderSize = limits.maxHeaderSize;
+    this.fastTimeouts = limits.fast;
+    this.sweep = setInterval(() => this.checkFastTimeouts(), limits.sweepEveryMs).unref();
+    this.h1 = createH1Server(limits.h1, (req, res) => this.onRequest(req, res));
     this.h1.on('clientError', (err: Error & { code?: string }, socket: Duplex) => this.onClientError(err, socket));
     // The h1 server never listens itself (connections are handed over after sniffing), so start its
     // connection tracking by hand: it enforces headersTimeout (slowloris) and request_timeout.
@@ -89,7 +72,7 @@ export class HttpListener implements FastH1Owner {
     this.h1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     // CONNECT (tunnelling) is not supported: refused like a malformed request instead of a silent close.
     this.h1.on('connect', (_req: IncomingMessage, socket: Duplex) => this.refuse(socket, 400, 'CONNECT is not supported'));
-    this.h2 = createH2Server({ maxHeaderListPairs: 256, settings: { maxHeaderListSize: maxHeaderSize } }, (req, res) => this.onRequest(req, res));
+    this.h2 = createH2Server({ maxHeaderListPairs: 256, settings: { maxHeaderListSize: limits.maxHeaderSize } }, (req, res) => this.onRequest(req, res));
     this.h2.on('session', (s: ServerHttp2Session) => {
       this.sessions.add(s);
       s.once('close', () => this.sessions.delete(s));
@@ -211,13 +194,12 @@ export class HttpListener implements FastH1Owner {
 
   /** FastH1Owner: a request of the fast path, served exactly like one of node:http. */
   onFastRequest(req: FastH1Request, res: FastH1Response): void {
-    // They offer the part of IncomingMessage / ServerResponse the route stage, filters and writer use;
-    // the end of the response is reported by onFastResponseClosed (no listener per request).
-    this.dispatch(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    // The end of the response is reported by onFastResponseClosed (no listener per request).
+    this.dispatch(req, res);
   }
 
   onFastResponseClosed(res: FastH1Response): void {
-    this.onRequestClosed(res as unknown as ServerResponse);
+    this.onRequestClosed(res);
   }
 
   /** FastH1Owner: an upgrade (WebSocket, h2c offer, CONNECT) continues on node:http, its head replayed. */
@@ -257,7 +239,7 @@ export class HttpListener implements FastH1Owner {
     this.dispatch(req, res);
   }
 
-  private dispatch(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
+  private dispatch(req: DownstreamRequest, res: DownstreamResponse): void {
     this.inFlight++;
     this.active.add(res);
     if (this.draining && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
@@ -267,7 +249,7 @@ export class HttpListener implements FastH1Owner {
     this.handler.handle(ctx);
   }
 
-  private onRequestClosed(res: ServerResponse | Http2ServerResponse): void {
+  private onRequestClosed(res: DownstreamResponse): void {
     this.inFlight--;
     this.active.delete(res);
     if (!this.draining) return;

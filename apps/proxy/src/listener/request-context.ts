@@ -1,8 +1,21 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { FastH1Request } from './fast-h1-request';
+import type { FastH1Response } from './fast-h1-response';
 
-export type DownstreamRequest = IncomingMessage | Http2ServerRequest;
-export type DownstreamResponse = ServerResponse | Http2ServerResponse;
+/** A downstream request: node:http (TLS, upgrades), node:http2, or the plaintext HTTP/1.1 fast path. */
+export type DownstreamRequest = IncomingMessage | Http2ServerRequest | FastH1Request;
+export type DownstreamResponse = ServerResponse | Http2ServerResponse | FastH1Response;
+
+/**
+ * The events every downstream response emits, typed once: the union's overloaded `once`/`off`
+ * signatures do not unify, so code that waits for a response to close or drain widens it to this.
+ */
+export interface ResponseEvents {
+  once(event: 'close' | 'drain', listener: () => void): unknown;
+  removeListener(event: 'close' | 'drain', listener: () => void): unknown;
+  readonly destroyed: boolean;
+}
 
 /**
  * Weft's view of one HTTP request, independent of the codec it arrived on: what filters and the

@@ -1,21 +1,37 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import type { LocalReply } from '../errors/rescue';
-import type { DownstreamResponse, RequestContext } from '../listener/request-context';
+import type { RequestContext } from '../listener/request-context';
 
 /**
- * Writes responses to the downstream, whatever its codec (node:http or the HTTP/2 compatibility
- * API). The only code that touches ServerResponse.
+ * What the writer calls on a downstream response: ServerResponse, Http2ServerResponse and
+ * FastH1Response all offer it (their own overloads do not unify, so the union is widened to this).
+ */
+interface ResponseWriter {
+  readonly headersSent: boolean;
+  readonly destroyed: boolean;
+  readonly statusCode: number;
+  writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
+  write(chunk: Buffer): boolean;
+  addTrailers(trailers: Record<string, string | string[]>): void;
+  end(): unknown;
+  end(chunk: string): unknown;
+  destroy(): unknown;
+}
+
+/**
+ * Writes responses to the downstream, whatever its codec (node:http, the HTTP/2 compatibility API or
+ * the HTTP/1.1 fast path). The only code that touches ServerResponse.
  */
 export function writeResponseHead(ctx: RequestContext, status: number, headers: IncomingHttpHeaders): void {
   ctx.status = status;
-  const res = ctx.res;
+  const res: ResponseWriter = ctx.res;
   if (res.headersSent || res.destroyed) return;
   if (ctx.protocol === 'HTTP/2' && headers['grpc-status'] !== undefined) {
     // gRPC trailers-only response (grpc-status among the headers): it must leave as ONE HEADERS frame
     // with END_STREAM, or clients report "no status". The compatibility API sends HEADERS at
     // writeHead, so the headers are only set here and end() sends them, ending the stream.
-    const h2 = res as Http2ServerResponse;
+    const h2 = ctx.res as Http2ServerResponse;
     h2.statusCode = status;
     for (const name in headers) {
       const v = headers[name];
@@ -23,17 +39,18 @@ export function writeResponseHead(ctx: RequestContext, status: number, headers: 
     }
     return;
   }
-  (res as ServerResponse).writeHead(status, headers as OutgoingHttpHeaders);
+  res.writeHead(status, headers as OutgoingHttpHeaders);
 }
 
 /** Writes a chunk; returns false when the downstream asks to wait for 'drain'. */
 export function writeResponseChunk(ctx: RequestContext, chunk: Buffer): boolean {
   ctx.bytesSent += chunk.length;
-  return (ctx.res as { write(c: Buffer): boolean }).write(chunk);
+  const res: ResponseWriter = ctx.res;
+  return res.write(chunk);
 }
 
 export function endResponse(ctx: RequestContext, trailers: Record<string, string | string[]> | null): void {
-  const res = ctx.res;
+  const res: ResponseWriter = ctx.res;
   if (trailers !== null) {
     let any = false;
     for (const _ in trailers) {
@@ -43,7 +60,7 @@ export function endResponse(ctx: RequestContext, trailers: Record<string, string
     if (any) {
       // Headers, then trailers in their own HEADERS frame (not folded into a trailers-only reply).
       if (!res.headersSent) res.writeHead(res.statusCode);
-      (res as { addTrailers(t: Record<string, string | string[]>): void }).addTrailers(trailers);
+      res.addTrailers(trailers);
     }
     const gs = trailers['grpc-status'];
     if (gs !== undefined) ctx.grpcStatus = String(gs);
@@ -53,7 +70,7 @@ export function endResponse(ctx: RequestContext, trailers: Record<string, string
 
 /** A local reply: HTTP status and body, or a gRPC trailers-only response; x-weft-error says why. */
 export function sendLocalReply(ctx: RequestContext, reply: LocalReply): void {
-  const res: DownstreamResponse = ctx.res;
+  const res: ResponseWriter = ctx.res;
   if (reply.flag !== null) ctx.addFlag(reply.flag);
   if (res.headersSent) {
     res.destroy();
@@ -72,7 +89,7 @@ export function sendLocalReply(ctx: RequestContext, reply: LocalReply): void {
     return;
   }
   // A protocol error leaves the connection in doubt: answer, then close it (Envoy does the same).
-  if (reply.flag === 'DPE' && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
+  if (reply.flag === 'DPE' && 'shouldKeepAlive' in ctx.res) ctx.res.shouldKeepAlive = false;
   headers['content-type'] = 'text/plain; charset=utf-8';
   headers['content-length'] = String(Buffer.byteLength(reply.body));
   writeResponseHead(ctx, reply.status, headers as IncomingHttpHeaders);

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { applyHeaderOps, type HeaderOp, type RetryPolicyModel } from '@weft/proxy-core';
 import { ProxyError, noHealthyUpstream, overflow } from '../errors/proxy-error';
 import { rescue } from '../errors/rescue';
-import type { RequestContext } from '../listener/request-context';
+import type { RequestContext, ResponseEvents } from '../listener/request-context';
 import type { Cluster } from '../upstream/cluster';
 import type { Host } from '../upstream/host';
 import type { RetryDecider, UpstreamOutcome } from '../upstream/outcome';
@@ -100,7 +100,8 @@ export class ForwardRequest {
   start(): void {
     const { timeoutMs } = this.plan;
     if (timeoutMs !== null && timeoutMs > 0) this.routeTimer = setTimeout(onRouteTimer, timeoutMs, this);
-    this.ctx.res.once('close', () => this.onDownstreamClose());
+    const res: ResponseEvents = this.ctx.res;
+    res.once('close', () => this.onDownstreamClose());
     this.ctx.upstreamCluster = this.plan.cluster.name;
     this.sendAttempt();
   }
@@ -176,7 +177,8 @@ export class ForwardRequest {
   onData(controller: Controller, chunk: Buffer): void {
     if (!writeResponseChunk(this.ctx, chunk)) {
       controller.pause();
-      this.ctx.res.once('drain', () => controller.resume());
+      const res: ResponseEvents = this.ctx.res;
+      res.once('drain', () => controller.resume());
     }
   }
 

@@ -1,6 +1,14 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { RequestContext } from '../listener/request-context';
 
+/** What the body needs from a downstream request (a node:http/http2 request or a FastH1Request). */
+export interface BodySource {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  once(event: 'end' | 'aborted' | 'error', listener: () => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
 /**
  * The downstream request body, streamed to the current upstream attempt while a copy is kept (up to
  * `limit` bytes) so that a retry or a mirror can replay it — Envoy's retry buffering. When the body
@@ -17,7 +25,7 @@ export class RequestBody {
   aborted = false;
 
   constructor(
-    private readonly source: Readable,
+    private readonly source: BodySource,
     private readonly limit: number,
     /** Counts the body bytes (istio_request_bytes, access log). */
     private readonly ctx: RequestContext,

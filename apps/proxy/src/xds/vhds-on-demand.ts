@@ -1,6 +1,6 @@
 import { selectVirtualHost } from '@weft/proxy-core';
 import type { Logger } from '@weft/shared';
-import type { RequestContext } from '../listener/request-context';
+import type { RequestContext, ResponseEvents } from '../listener/request-context';
 import type { OnDemandHook, RouteStage } from '../router/route-stage';
 
 /** What on-demand VHDS needs from the xDS client. */
@@ -74,7 +74,8 @@ export class VhdsOnDemand implements OnDemandHook {
         if (i !== -1) waiting.splice(i, 1);
       },
     };
-    ctx.res.once('close', entry.onClose);
+    const res: ResponseEvents = ctx.res;
+    res.once('close', entry.onClose);
     waiting.push(entry);
     return true;
   }
@@ -118,7 +119,8 @@ export class VhdsOnDemand implements OnDemandHook {
     clearTimeout(host.timer);
     this.pending.delete(host.name);
     for (const w of host.waiting.splice(0)) {
-      w.ctx.res.off('close', w.onClose);
+      const res: ResponseEvents = w.ctx.res;
+      res.removeListener('close', w.onClose);
       act(w);
     }
   }

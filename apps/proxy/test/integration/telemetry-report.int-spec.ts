@@ -15,6 +15,7 @@ import {
 } from '@weft/api';
 import { Collector, freePort, startNatsServer, stopServer, waitFor, withDeadline } from '@weft/testing';
 import { loadBootstrap } from '../../src/config';
+import { TelemetryReporter } from '../../src/observability/telemetry/telemetry-reporter';
 import { Proxy } from '../../src/proxy';
 import { bootstrap, cluster, get, httpListener, silent, startUpstream, type Upstream } from './harness';
 
@@ -106,14 +107,17 @@ describe('proxy telemetry reporting', () => {
       drainTimeoutMs: 2000,
       adminPort: 0,
       telemetry: {
-        natsUrl: `nats://127.0.0.1:${natsPort}`,
-        subjectPrefix: PREFIX,
-        intervalMs: 3_600_000,
-        traceSamplingPercent: 0,
-        logSamplingPercent: 0,
-        identity: { id: 'reviews-v1-test', service: 'reviews', workload: 'reviews-v1', namespace: 'default' },
-        maxSpans: 4,
-        maxLogs: 10,
+        Reporter: TelemetryReporter,
+        options: {
+          natsUrl: `nats://127.0.0.1:${natsPort}`,
+          subjectPrefix: PREFIX,
+          intervalMs: 3_600_000,
+          traceSamplingPercent: 0,
+          logSamplingPercent: 0,
+          identity: { id: 'reviews-v1-test', service: 'reviews', workload: 'reviews-v1', namespace: 'default' },
+          maxSpans: 4,
+          maxLogs: 10,
+        },
       },
     });
     await proxy.apply(parse(yaml));

@@ -1,7 +1,7 @@
 import { decideFaultAbort, decideFaultDelay, type FaultModel } from '@weft/proxy-core';
 import { ProxyError } from '../../errors/proxy-error';
 import { localReply, rescue, type LocalReply } from '../../errors/rescue';
-import type { RequestContext } from '../../listener/request-context';
+import type { RequestContext, ResponseEvents } from '../../listener/request-context';
 import { faultOverride, type FilterResult, type HttpFilter, type RouteFilterConfig } from '../filter';
 
 /**
@@ -31,7 +31,7 @@ export class FaultFilter implements HttpFilter {
    * the delay at once (Envoy resets the stream and cancels the timer): nothing is forwarded for it.
    */
   private delay(ctx: RequestContext, fault: FaultModel, ms: number, resolve: (r: LocalReply | null) => void): void {
-    const res = ctx.res;
+    const res: ResponseEvents = ctx.res;
     const onClose = (): void => {
       clearTimeout(timer);
       resolve(rescue(downstreamGone(), ctx.grpc));
