@@ -11,17 +11,18 @@ describe('envoyProtoRoot', () => {
 
   it('is reloaded lazily after releaseEnvoyProtoRoot(), and types looked up before stay usable', () => {
     const before = lookupMessageType('envoy.config.cluster.v3.Cluster');
-    expect(before).not.toBeNull();
+    if (before === null) throw new Error('envoy.config.cluster.v3.Cluster is not in the proto root');
     releaseEnvoyProtoRoot();
     expect(isEnvoyProtoRootLoaded()).toBe(false);
 
-    const bytes = before!.encode(before!.fromObject({ name: 'svc', connect_timeout: { seconds: 1 } })).finish();
-    const decoded = before!.toObject(before!.decode(bytes), { json: true });
+    const bytes = before.encode(before.fromObject({ name: 'svc', connect_timeout: { seconds: 1 } })).finish();
+    const decoded = before.toObject(before.decode(bytes), { json: true });
     expect(decoded).toMatchObject({ name: 'svc', connect_timeout: { seconds: expect.anything() } });
 
     const after = lookupMessageType('envoy.config.cluster.v3.Cluster');
+    if (after === null) throw new Error('envoy.config.cluster.v3.Cluster is not in the reloaded proto root');
     expect(isEnvoyProtoRootLoaded()).toBe(true);
     expect(after).not.toBe(before);
-    expect(after!.toObject(after!.decode(bytes), { json: true })).toEqual(decoded);
+    expect(after.toObject(after.decode(bytes), { json: true })).toEqual(decoded);
   });
 });
