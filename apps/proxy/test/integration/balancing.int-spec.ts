@@ -130,8 +130,10 @@ describe('load balancing', () => {
 
   it('PEAK_EWMA sends fewer requests to a slow endpoint', async () => {
     const eps = await upstreams(['slow', 'fast'], (name) => (_req, res) => {
-      // The slow endpoint answers after 60 ms (the balancer's prior estimate is 30 ms).
-      if (name === 'slow') setTimeout(() => res.end(name), 60);
+      // The slow endpoint answers after 250 ms (the balancer's prior estimate is 30 ms). Far above what a
+      // loaded 2-core machine adds to the fast one now and then: a fast answer delayed past the slow
+      // one's estimate would (rightly, peak-sensitive, 10 s decay) send traffic back to the slow one.
+      if (name === 'slow') setTimeout(() => res.end(name), 250);
       else res.end(name);
     });
     const policy = `    load_balancing_policy:
