@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { matchRoute, pickCluster } from '@weft/proxy-core';
 import type { ClusterManager } from '../upstream/cluster-manager';
@@ -12,8 +11,8 @@ function refuse(socket: Duplex, status: number, text: string, reason: string): v
 
 /**
  * WebSocket (HTTP/1.1 Upgrade) pass-through: the request is routed like any other, then the raw
- * request head is replayed to a host of the cluster and bytes are piped both ways until either side
- * closes. Allowed when the connection manager (or the route) enables websocket upgrades.
+ * request head is replayed to a host of the cluster — over the cluster's mTLS/TLS when it has one —
+ * and bytes are piped both ways until either side closes. Allowed when the connection manager (or the route) enables websocket upgrades.
  */
 export function proxyUpgrade(
   req: IncomingMessage,
@@ -34,33 +33,32 @@ export function proxyUpgrade(
   const cluster = picked === null ? undefined : clusters.get(picked.name);
   const host = cluster?.pick(null, null) ?? null;
   if (cluster === undefined || host === null) return refuse(socket, 503, 'Service Unavailable', 'WEFT_ERR_PROXY_NO_HEALTHY_UPSTREAM: no healthy upstream');
-  const up = connect({ host: host.address, port: host.port, timeout: cluster.model.connectTimeoutMs });
   host.activeRequests++;
+  let up: Duplex | null = null;
   let released = false;
   const release = (): void => {
     if (!released) host.activeRequests--;
     released = true;
     socket.destroy();
-    up.destroy();
+    up?.destroy();
   };
-  up.once('connect', () => {
-    up.setTimeout(0);
+  cluster.connectRaw(host, (err, upstream) => {
+    if (err !== null || upstream === null) {
+      const reason = (err?.message ?? 'upstream connect failure').replace(/[\r\n]+/g, ' ');
+      refuse(socket, 503, 'Service Unavailable', `WEFT_ERR_PROXY_CONNECT_FAILURE: ${reason}`);
+      return release();
+    }
+    if (released) return void upstream.destroy();
+    up = upstream;
     const lines = [`${req.method} ${req.url} HTTP/1.1`];
     for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-    up.write(`${lines.join('\r\n')}\r\n\r\n`);
-    if (head.length > 0) up.write(head);
-    socket.pipe(up);
-    up.pipe(socket);
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length > 0) upstream.write(head);
+    socket.pipe(upstream);
+    upstream.pipe(socket);
+    upstream.once('close', release);
+    upstream.once('error', release);
   });
-  up.once('timeout', () => {
-    refuse(socket, 503, 'Service Unavailable', 'WEFT_ERR_PROXY_CONNECT_FAILURE: upstream connect timeout');
-    release();
-  });
-  up.once('error', () => {
-    if (!up.readyState || up.connecting) refuse(socket, 503, 'Service Unavailable', 'WEFT_ERR_PROXY_CONNECT_FAILURE: upstream connect failure');
-    release();
-  });
-  up.once('close', release);
   socket.once('close', release);
   socket.once('error', release);
 }

@@ -10,8 +10,10 @@ import {
   type LoadBalancer,
   type OutlierDetectionModel,
 } from '@weft/proxy-core';
+import { connect as netConnect, type Socket } from 'node:net';
 import type { Logger } from '@weft/shared';
 import type { ProxyMetrics } from '../observability/proxy-metrics';
+import { upstreamTlsConnector } from '../tls/upstream-connector';
 import type { WorkloadIdentity } from '../tls/workload-identity';
 import { Host, type HostPoolOptions } from './host';
 import { outlierResultOf, type UpstreamOutcome } from './outcome';
@@ -49,6 +51,34 @@ export class Cluster {
 
   get name(): string {
     return this.model.name;
+  }
+
+  /**
+   * A raw connection to one of the cluster's hosts for a protocol upgrade (WebSocket): with the
+   * cluster's transport socket — mesh mTLS or TLS from files, verified as for requests, never
+   * plaintext in their place — else plain TCP. `done` gets the connected socket or the failure.
+   */
+  connectRaw(host: Host, done: (err: Error | null, socket: Socket | null) => void): void {
+    const timeoutMs = this.model.connectTimeoutMs;
+    if (this.model.tls !== null) {
+      const connector = upstreamTlsConnector(this.identity, this.model.tls, ['http/1.1'], timeoutMs);
+      connector({ hostname: host.address, host: host.address, port: String(host.port), protocol: 'https:', servername: null } as never, (err, socket) => done(err, socket as Socket | null));
+      return;
+    }
+    const socket = netConnect({ host: host.address, port: host.port });
+    socket.setNoDelay(true);
+    const timer = setTimeout(() => fail(Object.assign(new Error('upstream connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' })), timeoutMs);
+    const fail = (err: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      done(err, null);
+    };
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeListener('error', fail);
+      done(null, socket);
+    });
   }
 
   /** Applies a new model: keeps hosts whose endpoint and pool settings are unchanged. */

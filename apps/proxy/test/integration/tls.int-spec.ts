@@ -1,7 +1,11 @@
 import { once } from 'node:events';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Pool } from 'undici';
+import { withDeadline } from '@weft/testing';
 import { loadBootstrap } from '../../src/config';
 import { Proxy } from '../../src/proxy';
 import { WorkloadIdentity, type IdentityMaterial } from '../../src/tls/workload-identity';
@@ -273,3 +277,78 @@ describe('mTLS config on a proxy without a workload identity (no --ca)', () => {
 function keyCert(m: IdentityMaterial): { key: string; cert: string } {
   return { key: m.keyPem, cert: m.chainPem };
 }
+
+/** An app that accepts any Upgrade with 101 and then echoes the raw bytes (the proxies only relay them). */
+async function startUpgradeEcho(): Promise<{ server: HttpServer; port: number }> {
+  const server = createHttpServer((_req, res) => res.end('no upgrade'));
+  server.on('upgrade', (_req, socket: Duplex) => {
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
+    socket.pipe(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+/** Sends an Upgrade request through `port`, then `payload`; resolves with everything read until `until` appears. */
+async function upgradeAndEcho(port: number, host: string, payload: string, until: string): Promise<string> {
+  const socket = netConnect({ host: '127.0.0.1', port });
+  let got = '';
+  const done = new Promise<string>((resolve, reject) => {
+    socket.on('data', (d: Buffer) => {
+      got += d.toString();
+      if (got.includes('101 Switching Protocols') && got.indexOf('\r\n\r\n') >= 0 && !got.includes(payload)) socket.write(payload);
+      if (got.includes(until)) resolve(got);
+    });
+    socket.once('close', () => resolve(got));
+    socket.once('error', reject);
+  });
+  socket.write(`GET /chat HTTP/1.1\r\nhost: ${host}\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+  try {
+    return await withDeadline(done, 10_000, 'the upgraded echo');
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe('WebSocket upgrades to a meshed destination', () => {
+  const mesh = new TestCa('weft-ws-root');
+  let echo: { server: HttpServer; port: number };
+  let server: Running;
+  let caller: Running;
+  const UPGRADES = '          upgrade_configs: [{ upgrade_type: websocket }]';
+
+  beforeAll(async () => {
+    echo = await startUpgradeEcho();
+    // A STRICT inbound listener (TLS only) with upgrades on: reaching the app proves the relay was mTLS.
+    const strictWithUpgrades = inboundListener('STRICT').replace('stat_prefix: inbound', `stat_prefix: inbound\n${UPGRADES}`);
+    server = await start(bootstrap(strictWithUpgrades, cluster('app', [echo.port])), mesh.issue(REVIEWS));
+    const vhost = `\n            - name: ws\n              domains: [ws]\n              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    caller = await start(bootstrap(httpListener('outbound', vhost, { hcm: UPGRADES }), cluster('ws', [server.port('inbound')], upstreamTls(REVIEWS))), mesh.issue(PRODUCTPAGE));
+  });
+
+  afterAll(async () => {
+    await Promise.all([caller, server].map((r) => r?.proxy.close()));
+    echo?.server.close();
+  });
+
+  it('relays the upgraded connection over the cluster\'s mTLS (never plaintext to a STRICT peer)', async () => {
+    const got = await upgradeAndEcho(caller.port('outbound'), 'ws', 'ping-over-mtls', 'ping-over-mtls');
+    expect(got).toMatch(/^HTTP\/1\.1 101 Switching Protocols/);
+    expect(got).toContain('ping-over-mtls');
+  });
+
+  it('refuses the upgrade with 503 naming the TLS failure when the peer presents another identity', async () => {
+    const wrong = await start(
+      bootstrap(httpListener('outbound', `\n            - name: ws\n              domains: [ws]\n              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`, { hcm: UPGRADES }), cluster('ws', [server.port('inbound')], upstreamTls(`${TD}/ratings`))),
+      mesh.issue(PRODUCTPAGE),
+    );
+    try {
+      const got = await upgradeAndEcho(wrong.port('outbound'), 'ws', 'never-sent', 'never-sent');
+      expect(got).toMatch(/^HTTP\/1\.1 503 Service Unavailable/);
+      expect(got).toMatch(/x-weft-error: WEFT_ERR_PROXY_CONNECT_FAILURE: upstream identity mismatch: expected cluster\.local\/ns\/default\/sa\/ratings/);
+    } finally {
+      await wrong.proxy.close();
+    }
+  });
+});
