@@ -4,3 +4,4 @@ export * from './logger';
 export * from './env';
 export * from './backoff';
 export * from './service-main';
+export * from './bearer';

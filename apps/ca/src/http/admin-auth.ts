@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { bearerMatches } from '@weft/shared';
 import { CA_ERR, caError } from '../errors';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
@@ -13,10 +13,7 @@ export function checkAdminBearer(expected: string | undefined, header: string | 
     if (LOOPBACK.test(remoteAddress)) return;
     throw caError(CA_ERR.ADMIN_AUTH, 'permission-denied', `tokens are created only from loopback unless WEFT_CA_ADMIN_TOKEN is set (caller ${remoteAddress})`);
   }
-  const m = /^Bearer\s+(.+)$/i.exec((header ?? '').trim());
-  const presented = Buffer.from(m === null ? '' : (m[1] as string));
-  const want = Buffer.from(expected);
-  if (presented.length !== want.length || !timingSafeEqual(presented, want)) {
+  if (!bearerMatches(expected, header)) {
     throw caError(CA_ERR.ADMIN_AUTH, 'unauthenticated', 'creating tokens needs authorization: Bearer <WEFT_CA_ADMIN_TOKEN>');
   }
 }

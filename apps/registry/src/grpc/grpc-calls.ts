@@ -1,6 +1,5 @@
 import type { Metadata, ServerErrorResponse, handleUnaryCall } from '@grpc/grpc-js';
-import type { Logger } from '@weft/shared';
-import { checkBearer } from '../registry/auth';
+import { checkBearer, type Logger } from '@weft/shared';
 import type { RegistryMetrics } from '../registry/registry.metrics';
 import { toGrpcError } from './grpc-errors';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config/registry.config';
-import { checkBearer } from '../registry/auth';
+import { checkBearer } from '@weft/shared';
 import { isMutatingMethod } from './rest-routes';
 
 /**

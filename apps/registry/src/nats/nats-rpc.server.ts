@@ -1,11 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Match, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { REGISTRY_RPC_METHODS, REGISTRY_RPC_QUEUE, registryRpcSubject, type RegistryRpcMethod, type RpcReply } from '@weft/api';
-import type { Logger } from '@weft/shared';
+import { checkBearer, type Logger } from '@weft/shared';
 import { Readiness } from '../app/readiness';
 import { LOGGER } from '../app/tokens';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config/registry.config';
-import { checkBearer } from '../registry/auth';
 import { RegistryMetrics } from '../registry/registry.metrics';
 import { RegistryService } from '../registry/registry.service';
 import { decodeRpcPayload, encodeRpcReply, NATS, rpcErrorOf } from '@weft/data-access';
