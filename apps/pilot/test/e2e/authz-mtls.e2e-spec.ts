@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { createTestInfra, waitFor, type TestInfra } from '@weft/testing';
-import { callThrough, startPilot, startRegistry, VersionApp, weftctl, type PilotProcess, type Running } from './mesh-harness';
+import { callThrough, registerMeshedInstance, startPilot, startRegistry, VersionApp, weftctl, type PilotProcess, type Running } from './mesh-harness';
 import { startCa, startMeshedSidecar, tokenFile, type CaProcess } from './mtls-harness';
 
 /**
@@ -17,11 +17,6 @@ const NS = 'default';
 
 function ap(name: string, spec: string): string {
   return `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ${name}, namespace: ${NS}}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
-}
-
-async function rest(base: string, method: string, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
 interface Phase {
@@ -83,14 +78,7 @@ describe('AuthorizationPolicy on mTLS identities (end to end)', () => {
       });
     reviews = await sidecar('reviews', { app: 'reviews', version: 'v1' }, app.port);
     productpage = await sidecar('productpage', { app: 'productpage' });
-    await rest(registry.base, 'PUT', `/v1/namespaces/${NS}/services/reviews`, { namespace: NS, name: 'reviews', ports: [{ name: 'http', number: 9080, protocol: 'http' }] });
-    await rest(registry.base, 'POST', `/v1/namespaces/${NS}/services/reviews/instances`, {
-      id: 'reviews-v1',
-      address: '127.0.0.1',
-      ports: { http: reviews.inbound },
-      labels: { app: 'reviews', version: 'v1', 'security.istio.io/tlsMode': 'istio' },
-      ttlSeconds: null,
-    });
+    await registerMeshedInstance(registry.base, NS, 'reviews', 9080, 'v1', reviews.inbound);
     await waitFor(async () => (await callThrough(agent, productpage.outbound, HOST)).status === 200, { timeoutMs: 15_000, what: 'reviews through productpage' });
   }, 60_000);
 

@@ -165,6 +165,21 @@ export async function registerService(registryBase: string, namespace: string, n
   }
 }
 
+/**
+ * Registers service `name` (HTTP port `port`) whose one instance is a sidecar's inbound
+ * port, labelled as meshed (`security.istio.io/tlsMode: istio`: auto mTLS) with app + version.
+ */
+export async function registerMeshedInstance(registryBase: string, namespace: string, name: string, port: number, version: string, inboundPort: number): Promise<void> {
+  await rest(registryBase, 'PUT', `/v1/namespaces/${namespace}/services/${name}`, { namespace, name, ports: [{ name: 'http', number: port, protocol: 'http' }] });
+  await rest(registryBase, 'POST', `/v1/namespaces/${namespace}/services/${name}/instances`, {
+    id: `${name}-${version}`,
+    address: '127.0.0.1',
+    ports: { http: inboundPort },
+    labels: { app: name, version, 'security.istio.io/tlsMode': 'istio' },
+    ttlSeconds: null,
+  });
+}
+
 export interface Outcome {
   readonly status: number;
   readonly version: string | null;

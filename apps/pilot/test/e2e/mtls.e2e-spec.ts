@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { createTestInfra, waitFor, type TestInfra } from '@weft/testing';
-import { callThrough, startPilot, startRegistry, VersionApp, weftctl, type PilotProcess, type Running } from './mesh-harness';
+import { callThrough, registerMeshedInstance, startPilot, startRegistry, VersionApp, weftctl, type PilotProcess, type Running } from './mesh-harness';
 import { startCa, startMeshedSidecar, tokenFile, type CaProcess } from './mtls-harness';
 
 /**
@@ -18,11 +18,6 @@ const PRODUCTPAGE = 'spiffe://cluster.local/ns/default/sa/productpage';
 
 function peerAuthentication(mode: string): string {
   return `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: ${NS}}\nspec: {mtls: {mode: ${mode}}}\n`;
-}
-
-async function rest(base: string, method: string, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
 /**
@@ -85,14 +80,7 @@ describe('mTLS between CA-backed sidecars configured by pilot (end to end)', () 
       certLifetimeS: 4,
     });
     // The reviews endpoint is its sidecar's inbound port, labelled as meshed (auto mTLS).
-    await rest(registry.base, 'PUT', `/v1/namespaces/${NS}/services/reviews`, { namespace: NS, name: 'reviews', ports: [{ name: 'http', number: 9080, protocol: 'http' }] });
-    await rest(registry.base, 'POST', `/v1/namespaces/${NS}/services/reviews/instances`, {
-      id: 'reviews-v1',
-      address: '127.0.0.1',
-      ports: { http: reviews.inbound },
-      labels: { app: 'reviews', version: 'v1', 'security.istio.io/tlsMode': 'istio' },
-      ttlSeconds: null,
-    });
+    await registerMeshedInstance(registry.base, NS, 'reviews', 9080, 'v1', reviews.inbound);
   }, 60_000);
 
   afterAll(async () => {
