@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { startProcess, type TestInfra, type TestProcess } from '@weft/testing';
+import { serviceEnv, startProcess, type TestInfra, type TestProcess } from '@weft/testing';
 
 /** The built weft-telemetry bin (weftctl's test target builds telemetry first). */
 export const TELEMETRY_BIN = join(resolve(__dirname, '..', '..'), 'telemetry/bin/weft-telemetry.js');
@@ -11,10 +11,7 @@ export async function startTelemetryProcess(infra: TestInfra, env: Record<string
     command: process.execPath,
     args: [TELEMETRY_BIN],
     env: {
-      NATS_URL: infra.natsUrl,
-      REDIS_URL: infra.redisUrl,
-      WEFT_REDIS_PREFIX: infra.redisPrefix,
-      WEFT_SUBJECT_PREFIX: infra.subjectPrefix,
+      ...serviceEnv(infra),
       WEFT_TELEMETRY_HTTP_PORT: '0',
       WEFT_TELEMETRY_FLUSH_MS: '200',
       ...env,

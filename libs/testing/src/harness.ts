@@ -20,6 +20,11 @@ export interface TestInfra {
   close(): Promise<void>;
 }
 
+/** The environment a control-plane process needs to use the suite's NATS/Redis and prefixes. */
+export function serviceEnv(infra: Pick<TestInfra, 'natsUrl' | 'redisUrl' | 'redisPrefix' | 'subjectPrefix'>): Record<string, string> {
+  return { NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, WEFT_REDIS_PREFIX: infra.redisPrefix, WEFT_SUBJECT_PREFIX: infra.subjectPrefix };
+}
+
 export const TEST_NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 export const TEST_REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { startProcess, type TestInfra, type TestProcess } from '@weft/testing';
+import { serviceEnv, startProcess, type TestInfra, type TestProcess } from '@weft/testing';
 
 /**
  * The mesh as users run it, for end-to-end tests: the built bins of weft-registry, weft-pilot,
@@ -25,10 +25,7 @@ export interface Running {
 
 function infraEnv(infra: TestInfra): Record<string, string> {
   return {
-    NATS_URL: infra.natsUrl,
-    REDIS_URL: infra.redisUrl,
-    WEFT_REDIS_PREFIX: infra.redisPrefix,
-    WEFT_SUBJECT_PREFIX: infra.subjectPrefix,
+    ...serviceEnv(infra),
     WEFT_LOG_LEVEL: 'info',
   };
 }

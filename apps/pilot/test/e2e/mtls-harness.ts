@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startProcess, waitFor, type TestInfra } from '@weft/testing';
+import { freePort, serviceEnv, startProcess, waitFor, type TestInfra } from '@weft/testing';
 import type { Running } from './mesh-harness';
 
 /** The CA and CA-backed sidecars for the mTLS end-to-end test (real processes, built bins). */
@@ -21,10 +21,7 @@ export async function startCa(infra: TestInfra, dir: string): Promise<CaProcess>
     command: process.execPath,
     args: [CA_BIN],
     env: {
-      NATS_URL: infra.natsUrl,
-      REDIS_URL: infra.redisUrl,
-      WEFT_REDIS_PREFIX: infra.redisPrefix,
-      WEFT_SUBJECT_PREFIX: infra.subjectPrefix,
+      ...serviceEnv(infra),
       WEFT_CA_DIR: dir,
       WEFT_CA_GRPC_PORT: '0',
       WEFT_CA_HTTP_PORT: '0',
@@ -107,10 +104,7 @@ export async function startTlsPilot(
     command: process.execPath,
     args: [PILOT_BIN],
     env: {
-      NATS_URL: infra.natsUrl,
-      REDIS_URL: infra.redisUrl,
-      WEFT_REDIS_PREFIX: infra.redisPrefix,
-      WEFT_SUBJECT_PREFIX: infra.subjectPrefix,
+      ...serviceEnv(infra),
       WEFT_LOG_LEVEL: 'info',
       WEFT_PILOT_REPLICA: o.id,
       WEFT_PILOT_XDS_PORT: '0',

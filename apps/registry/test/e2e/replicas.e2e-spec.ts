@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { registryEvent, type RegistryEvent } from '@weft/api';
 import { loadRegistryGrpc } from '../../src/grpc/registry-grpc.definition';
-import { Collector, createTestInfra, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
+import { Collector, createTestInfra, serviceEnv, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
 
 /**
  * The registry as users run it: two replica processes (the built `weft-registry` bin) against one
@@ -76,10 +76,7 @@ describe('two registry replicas, one killed mid-flight (end to end)', () => {
       command: process.execPath,
       args: [BIN],
       env: {
-        NATS_URL: infra.natsUrl,
-        REDIS_URL: infra.redisUrl,
-        WEFT_REDIS_PREFIX: infra.redisPrefix,
-        WEFT_SUBJECT_PREFIX: infra.subjectPrefix,
+        ...serviceEnv(infra),
         WEFT_REGISTRY_REPLICA_ID: id,
         WEFT_REGISTRY_HTTP_PORT: '0',
         WEFT_REGISTRY_GRPC_PORT: '0',

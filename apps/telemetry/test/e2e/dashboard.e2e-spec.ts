@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTestInfra, freePort, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
+import { createTestInfra, freePort, serviceEnv, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
 import { replicaEnv, BIN as TELEMETRY_BIN } from '../integration/telemetry-harness';
 import { startDemoMesh, type DemoMesh } from './demo-harness';
 
@@ -44,7 +44,7 @@ const WORKLOADS: readonly Workload[] = [
 ];
 
 function infraEnv(infra: TestInfra): Record<string, string> {
-  return { NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, WEFT_REDIS_PREFIX: infra.redisPrefix, WEFT_SUBJECT_PREFIX: infra.subjectPrefix, WEFT_LOG_LEVEL: 'info' };
+  return { ...serviceEnv(infra), WEFT_LOG_LEVEL: 'info' };
 }
 
 async function start(name: string, args: string[], env: Record<string, string>, readyMsg: string): Promise<{ proc: TestProcess; ready: Record<string, unknown> }> {

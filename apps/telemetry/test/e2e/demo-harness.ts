@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestInfra, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
+import { createTestInfra, serviceEnv, startProcess, waitFor, type TestInfra, type TestProcess } from '@weft/testing';
 import { startReplica } from '../integration/telemetry-harness';
 
 /**
@@ -125,7 +125,7 @@ async function startBin(name: string, bin: string, env: Record<string, string>, 
 
 /** weft-registry, weft-pilot and weft-ca on the suite's shared NATS/Redis prefixes (ports 0). */
 async function startControlPlane(infra: TestInfra, dir: string, procs: TestProcess[]): Promise<ControlPlane> {
-  const env = { NATS_URL: infra.natsUrl, REDIS_URL: infra.redisUrl, WEFT_REDIS_PREFIX: infra.redisPrefix, WEFT_SUBJECT_PREFIX: infra.subjectPrefix, WEFT_LOG_LEVEL: 'info' };
+  const env = { ...serviceEnv(infra), WEFT_LOG_LEVEL: 'info' };
   const registry = await startBin('registry', BINS.registry, { ...env, WEFT_REGISTRY_HTTP_PORT: '0', WEFT_REGISTRY_GRPC_PORT: '0' }, 'registry ready');
   procs.push(registry.proc);
   const [pilot, ca] = await Promise.all([

@@ -3,7 +3,7 @@ import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EdgeAccumulator, type RequestRecord, type TelemetryReport } from '@weft/api';
-import { startProcess, type TestInfra, type TestProcess } from '@weft/testing';
+import { serviceEnv, startProcess, type TestInfra, type TestProcess } from '@weft/testing';
 
 export const BIN = join(__dirname, '..', '..', 'bin', 'weft-telemetry.js');
 
@@ -87,10 +87,7 @@ export async function promtoolCheck(text: string): Promise<{ code: number; outpu
 
 export function replicaEnv(infra: TestInfra, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    NATS_URL: infra.natsUrl,
-    REDIS_URL: infra.redisUrl,
-    WEFT_REDIS_PREFIX: infra.redisPrefix,
-    WEFT_SUBJECT_PREFIX: infra.subjectPrefix,
+    ...serviceEnv(infra),
     WEFT_TELEMETRY_HTTP_PORT: '0',
     WEFT_TELEMETRY_FLUSH_MS: '200',
     WEFT_LOG_LEVEL: 'info',
