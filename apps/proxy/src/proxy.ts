@@ -330,7 +330,7 @@ export class Proxy implements AdminTarget {
     await this.drain();
     await this.admin?.close();
     await this.clusters.close();
-    this.accessLog.flush();
+    this.accessLog.close();
     if (this.telemetry !== null) {
       await this.telemetry.close();
       configureTracing(null);

@@ -20,32 +20,69 @@ export interface AccessRecord {
   downstreamAddress: string;
 }
 
+/** Lines are handed to the destination in chunks of about this many characters… */
+const CHUNK_CHARS = 16 * 1024;
+/** …or at least this often (Envoy flushes its access log files every 10 s or 64 KiB). */
+export const ACCESS_LOG_FLUSH_MS = 1000;
+
 /**
- * JSON access log through an asynchronous pino destination (sonic-boom: buffered writes, never
- * blocking the event loop on stdout or a file). One line per request, `{"time":<epoch ms>, …record}`;
- * the record is serialised directly (its fields are plain strings and numbers), skipping pino's
- * per-call logger machinery, which cost about 7 % of the proxy's CPU under load.
+ * JSON access log through an asynchronous pino destination (sonic-boom: the file write runs off the
+ * event loop, never blocking it on stdout or a file). One line per request,
+ * `{"time":<epoch ms>,"msg":"access",…record}`, serialised field by field (no intermediate object).
+ *
+ * Lines are gathered here and handed to sonic-boom in 16 KiB chunks, or every second when traffic is
+ * light: one write per request cost about a quarter of the proxy's CPU per request under load
+ * (sonic-boom measures its whole pending buffer on every write, and each 4 KiB flush is a thread-pool
+ * round trip). A crash loses at most the last second of lines; SIGTERM flushes them.
  * Disabled with `--access-log off`.
  */
 export class AccessLog {
   private readonly dest: SonicBoom | null;
+  private pending = '';
+  private readonly timer: NodeJS.Timeout | null;
 
-  constructor(target: 'stdout' | 'off' | string) {
-    this.dest = target === 'off' ? null : pino.destination({ dest: target === 'stdout' ? 1 : target, sync: false, minLength: 4096 });
+  constructor(target: 'stdout' | 'off' | string, flushMs = ACCESS_LOG_FLUSH_MS) {
+    this.dest = target === 'off' ? null : pino.destination({ dest: target === 'stdout' ? 1 : target, sync: false });
+    this.timer = this.dest === null ? null : setInterval(() => this.push(), flushMs).unref();
   }
 
   write(r: AccessRecord): void {
     if (this.dest === null) return;
-    const json = JSON.stringify(r);
-    this.dest.write(`{"time":${Date.now()},"msg":"access",${json.slice(1)}\n`);
+    this.pending +=
+      `{"time":${Date.now()},"msg":"access","method":${str(r.method)},"authority":${str(r.authority)},"path":${str(r.path)},` +
+      `"protocol":${str(r.protocol)},"status":${r.status},"flags":${str(r.flags)},"durationMs":${r.durationMs},` +
+      `"upstreamHost":${nullable(r.upstreamHost)},"upstreamCluster":${nullable(r.upstreamCluster)},` +
+      `"bytesReceived":${r.bytesReceived},"bytesSent":${r.bytesSent},"requestId":${str(r.requestId)},` +
+      `"traceId":${str(r.traceId)},"downstreamAddress":${str(r.downstreamAddress)}}\n`;
+    if (this.pending.length >= CHUNK_CHARS) this.push();
   }
 
+  /** Writes everything gathered so far, synchronously (shutdown). */
   flush(): void {
     if (this.dest === null) return;
+    this.push();
     try {
       this.dest.flushSync();
     } catch {
       // nothing buffered yet, or the destination is not open yet
     }
   }
+
+  close(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.flush();
+  }
+
+  private push(): void {
+    if (this.pending === '' || this.dest === null) return;
+    const chunk = this.pending;
+    this.pending = '';
+    this.dest.write(chunk);
+  }
 }
+
+/** Printable ASCII without `"` and `\\`: needs no escaping in a JSON string. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** JSON string literal; header-derived values (authority, path, ids) may hold quotes, controls or UTF-8. */
+const str = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
+const nullable = (s: string | null): string => (s === null ? 'null' : str(s));

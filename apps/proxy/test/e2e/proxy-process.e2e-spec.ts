@@ -143,6 +143,15 @@ describe('weft-proxy process (end to end)', () => {
     expect(await send('/version')).toEqual({ status: 200, body: 'v2' });
   });
 
+  it('writes the access log while it runs (a user tailing it sees a request within about a second)', async () => {
+    expect(await send('/tail-me')).toEqual({ status: 200, body: 'app /tail-me' });
+    const line = await waitFor(
+      () => readFileSync(accessLog, 'utf8').split('\n').find((l) => l.includes('"path":"/tail-me"')),
+      { what: 'the /tail-me access-log line in the file' },
+    );
+    expect(JSON.parse(line)).toMatchObject({ msg: 'access', method: 'GET', path: '/tail-me', status: 200, upstreamCluster: 'app', flags: '-' });
+  });
+
   it('drains on SIGTERM: requests in flight finish with 200, new connections are refused, exit 0', async () => {
     const held = Array.from({ length: 5 }, (_, i) => send(`/held/${i}`));
     await appRequests.until((u) => u.filter((x) => x.startsWith('/held/')).length === 5, { what: '5 requests held at the app' });
