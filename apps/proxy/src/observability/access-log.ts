@@ -1,6 +1,10 @@
 import pino from 'pino';
 
-type SonicBoom = ReturnType<typeof pino.destination>;
+/** A sonic-boom destination in `contentMode: 'buffer'` (its typings only declare string writes). */
+interface BufferDestination {
+  write(chunk: Buffer): boolean;
+  flushSync(): void;
+}
 
 /** One access log record (Envoy's access-log fields, JSON). */
 export interface AccessRecord {
@@ -37,24 +41,28 @@ export const ACCESS_LOG_FLUSH_MS = 1000;
  * Disabled with `--access-log off`.
  */
 export class AccessLog {
-  private readonly dest: SonicBoom | null;
-  private pending = '';
+  private readonly dest: BufferDestination | null;
+  private lines: string[] = [];
+  private pendingChars = 0;
   private readonly timer: NodeJS.Timeout | null;
 
   constructor(target: 'stdout' | 'off' | string, flushMs = ACCESS_LOG_FLUSH_MS) {
-    this.dest = target === 'off' ? null : pino.destination({ dest: target === 'stdout' ? 1 : target, sync: false });
+    const dest = target === 'stdout' ? 1 : target;
+    this.dest = target === 'off' ? null : (pino.destination({ dest, sync: false, contentMode: 'buffer' }) as unknown as BufferDestination);
     this.timer = this.dest === null ? null : setInterval(() => this.push(), flushMs).unref();
   }
 
   write(r: AccessRecord): void {
     if (this.dest === null) return;
-    this.pending +=
+    const line =
       `{"time":${Date.now()},"msg":"access","method":${str(r.method)},"authority":${str(r.authority)},"path":${str(r.path)},` +
       `"protocol":${str(r.protocol)},"status":${r.status},"flags":${str(r.flags)},"durationMs":${r.durationMs},` +
       `"upstreamHost":${nullable(r.upstreamHost)},"upstreamCluster":${nullable(r.upstreamCluster)},` +
       `"bytesReceived":${r.bytesReceived},"bytesSent":${r.bytesSent},"requestId":${str(r.requestId)},` +
       `"traceId":${str(r.traceId)},"downstreamAddress":${str(r.downstreamAddress)}}\n`;
-    if (this.pending.length >= CHUNK_CHARS) this.push();
+    this.lines.push(line);
+    this.pendingChars += line.length;
+    if (this.pendingChars >= CHUNK_CHARS) this.push();
   }
 
   /** Writes everything gathered so far, synchronously (shutdown). */
@@ -74,9 +82,11 @@ export class AccessLog {
   }
 
   private push(): void {
-    if (this.pending === '' || this.dest === null) return;
-    const chunk = this.pending;
-    this.pending = '';
+    if (this.lines.length === 0 || this.dest === null) return;
+    // One flat string, then one UTF-8 Buffer: sonic-boom takes a Buffer's length as it is.
+    const chunk = Buffer.from(this.lines.join(''), 'utf8');
+    this.lines = [];
+    this.pendingChars = 0;
     this.dest.write(chunk);
   }
 }
