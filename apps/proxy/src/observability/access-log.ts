@@ -1,10 +1,15 @@
-import pino from 'pino';
+import SonicBoom from 'sonic-boom';
 
 /** A sonic-boom destination in `contentMode: 'buffer'` (its typings only declare string writes). */
 interface BufferDestination {
   write(chunk: Buffer): boolean;
   flushSync(): void;
+  end(): void;
 }
+
+/** Open logs, flushed when the process exits without close() (a fatal error, process.exit). */
+const openLogs = new Set<AccessLog>();
+let exitHooked = false;
 
 /** One access log record (Envoy's access-log fields, JSON). */
 export interface AccessRecord {
@@ -30,7 +35,7 @@ const CHUNK_CHARS = 16 * 1024;
 export const ACCESS_LOG_FLUSH_MS = 1000;
 
 /**
- * JSON access log through an asynchronous pino destination (sonic-boom: the file write runs off the
+ * JSON access log through an asynchronous sonic-boom destination (pino's: the file write runs off the
  * event loop, never blocking it on stdout or a file). One line per request,
  * `{"time":<epoch ms>,"msg":"access",…record}`, serialised field by field (no intermediate object).
  *
@@ -47,9 +52,17 @@ export class AccessLog {
   private readonly timer: NodeJS.Timeout | null;
 
   constructor(target: 'stdout' | 'off' | string, flushMs = ACCESS_LOG_FLUSH_MS) {
+    // sonic-boom itself, not pino.destination(): pino's exit hook calls flushSync() on a file that
+    // is not open yet when the proxy fails to start, and that throws out of process.exit().
     const dest = target === 'stdout' ? 1 : target;
-    this.dest = target === 'off' ? null : (pino.destination({ dest, sync: false, contentMode: 'buffer' }) as unknown as BufferDestination);
+    this.dest = target === 'off' ? null : (new SonicBoom({ dest, sync: false, contentMode: 'buffer' }) as unknown as BufferDestination);
     this.timer = this.dest === null ? null : setInterval(() => this.push(), flushMs).unref();
+    if (this.dest === null) return;
+    openLogs.add(this);
+    if (!exitHooked) {
+      exitHooked = true;
+      process.on('exit', () => openLogs.forEach((l) => l.flush()));
+    }
   }
 
   write(r: AccessRecord): void {
@@ -79,6 +92,7 @@ export class AccessLog {
   close(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.flush();
+    openLogs.delete(this);
   }
 
   private push(): void {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -179,6 +179,25 @@ describe('weft-proxy command line', () => {
     const r = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     for (const flag of ['--config', '--admin-port', '--app-port', '--access-log', '--drain-timeout-ms', '--log-level']) expect(r.stdout).toContain(flag);
+  });
+
+  it('exits 1 naming the listener when its port is taken, with the access log file not yet open (no crash at exit)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-proxy-busy-'));
+    const busy = createNetServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    try {
+      const taken = (busy.address() as AddressInfo).port;
+      const file = join(dir, 'busy.yaml');
+      writeFileSync(file, bootstrapYaml('x', 1).replace('port_value: 0', `port_value: ${taken}`));
+      const args = [BIN, '--config', file, '--admin-port', '0', '--access-log', join(dir, 'access.log')];
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 15_000 });
+      expect(r.status).toBe(1);
+      expect(`${r.stdout}${r.stderr}`).toContain(`listener out: listen EADDRINUSE: address already in use 127.0.0.1:${taken}`);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      busy.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits non-zero with file, field path and reason for a bad bootstrap', () => {
