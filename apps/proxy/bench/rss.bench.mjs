@@ -9,6 +9,11 @@
 // `bin=PATH` item runs another build, e.g. `bin=tmp/proxy-old/bin/weft-proxy.js;` for a before and
 // after figure: copy apps/proxy/{dist,bin,package.json} of the old build under tmp/ first),
 // ROUNDS (1: each round runs every variant once, in alternating order).
+//
+// Every round also measures the floor: the smallest node:http forwarding proxy (load/minimal-proxy.mjs,
+// no routing, metrics or log) at the same rate — what any Node proxy costs on this node binary — and
+// splits RSS into the node binary's file-backed pages (shared by every node process on the host) and
+// the process's own anonymous memory.
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -44,23 +49,30 @@ async function main() {
     const order = [...VARIANTS.entries()];
     if (round % 2 === 1) order.reverse();
     for (const [i, variant] of order) await measure(`weft-${round}-${i}`, variant, upPort);
+    await measure(`floor-${round}`, ['floor'], upPort);
   }
   await stopAll();
 }
 
 async function measure(name, variant, upPort) {
+  const floor = variant[0] === 'floor';
   const bin = variant.find((a) => a.startsWith('bin='))?.slice(4);
   const nodeArgs = variant.filter((a) => !a.startsWith('bin='));
   const port = await freePort();
-  const proc = startWeft(ROOT, DIR, name, port, upPort, { nodeArgs, ...(bin ? { bin } : {}) });
-  await checkRouting('weft', port, [proc]);
+  const proc = floor
+    ? start(name, process.execPath, [join(HERE, 'load/minimal-proxy.mjs'), String(port), String(upPort)], join(DIR, `${name}.out.log`))
+    : startWeft(ROOT, DIR, name, port, upPort, { nodeArgs, ...(bin ? { bin } : {}) });
+  if (floor) await waitReady(name, port, ROUTE_HOST, REQUEST_PATH, [proc]);
+  else await checkRouting('weft', port, [proc]);
   const idle = memoryMb(proc.pid).rss;
   const args = [join(HERE, 'load/fixed-rate.mjs'), '--port', String(port), '--host', ROUTE_HOST, '--path', REQUEST_PATH];
   args.push('--rate', String(RATE), '--connections', '10', '--seconds', String(SECONDS));
   const { stdout } = await run(process.execPath, args, { timeout: (SECONDS + 20) * 1000 });
   const r = JSON.parse(stdout.trim().split('\n').pop());
   const m = memoryMb(proc.pid);
-  console.log(`${(variant.join(' ') || '(defaults)').padEnd(28)} RSS after start ${idle.toFixed(1)} MB, after ${RATE} rps × ${SECONDS}s ${m.rss.toFixed(1)} MB (peak ${m.hwm.toFixed(1)}), p50 ${r.p50ms.toFixed(2)} ms p99 ${r.p99ms.toFixed(2)} ms, errors ${r.non2xx + r.errors + r.lost}`);
+  const label = floor ? 'floor: minimal node:http proxy' : variant.join(' ') || '(defaults)';
+  const split = `anon ${m.anon.toFixed(1)} + node binary/files ${m.file.toFixed(1)}`;
+  console.log(`${label.padEnd(32)} RSS after start ${idle.toFixed(1)} MB, after ${RATE} rps × ${SECONDS}s ${m.rss.toFixed(1)} MB (${split}; peak ${m.hwm.toFixed(1)}), p50 ${r.p50ms.toFixed(2)} ms p99 ${r.p99ms.toFixed(2)} ms, errors ${r.non2xx + r.errors + r.lost}`);
   await stop(proc, 5000);
 }
 
