@@ -29,3 +29,5 @@ export { HeaderOp, HEADER_OP_REMOVE, HEADER_OP_SET, HEADER_OP_APPEND, applyHeade
 export * from './lb/locality-weights';
 export { CompiledStringMatcher, matchString, matchStringRange } from './routing/string-matcher';
 export { CompiledHeaderMatcher, matchHeader } from './routing/header-matcher';
+export { DEFAULT_OVERPROVISIONING_FACTOR, priorityLoad, levelForDraw } from './lb/priority-load';
+export type { LevelHealth } from './lb/priority-load';
