@@ -16,10 +16,9 @@ import type { FastH1Response } from './fast-h1-response';
 import { refusalText } from './refusal';
 import { listenerLimits } from './listener-limits';
 
-/** What the listener hands each request and upgrade to (the route stage). */
+/** What the listener hands each request to (the route stage); an upgrade is a request with `ctx.upgrade` set. */
 export interface HttpHandler {
   handle(ctx: RequestContext): void;
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 /**
@@ -221,17 +220,25 @@ export class HttpListener implements FastH1Owner {
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const bodyless = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
-    if (String(req.headers.upgrade).toLowerCase() !== 'h2c' || !bodyless || head.length > 0) return this.handler.upgrade(req, socket, head);
-    // An h2c upgrade offer (curl --http2) is declined, as Envoy's codec does: the request is served as
-    // plain HTTP/1.1 (the Upgrade headers are hop-by-hop, never forwarded), then the connection closes.
+    const h2cOffer = String(req.headers.upgrade).toLowerCase() === 'h2c' && bodyless && head.length === 0;
+    // The response of an upgrade that does not switch (refused, or the upstream said no): written on
+    // the socket, which then closes.
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
     res.once('finish', () => {
       res.detachSocket(socket as Socket);
-      socket.end();
+      if (h2cOffer) socket.end();
+      else (socket as Socket).destroySoon();
     });
-    this.onRequest(req, res);
+    // An h2c upgrade offer (curl --http2) is declined, as Envoy's codec does: the request is served as
+    // plain HTTP/1.1 (the Upgrade headers are hop-by-hop, never forwarded), then the connection closes.
+    if (h2cOffer) return this.onRequest(req, res);
+    // Any other upgrade is a request like the rest (route, filters, metrics, access log); the route
+    // stage tunnels it when the upstream switches protocols.
+    const ctx = this.context(req, res);
+    ctx.upgrade = { socket, head };
+    this.handler.handle(ctx);
   }
 
   private onRequest(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
@@ -243,10 +250,14 @@ export class HttpListener implements FastH1Owner {
     this.inFlight++;
     this.active.add(res);
     if (this.draining && 'shouldKeepAlive' in res) res.shouldKeepAlive = false;
+    this.handler.handle(this.context(req, res));
+  }
+
+  private context(req: DownstreamRequest, res: DownstreamResponse): RequestContext {
     const ctx = new RequestContext(req, res);
     // mTLS: the client's verified SPIFFE ID (read by RBAC and the metrics); plaintext listeners skip the read.
     if (this.tlsMode !== null) ctx.peerPrincipal = peerIdOf(req);
-    this.handler.handle(ctx);
+    return ctx;
   }
 
   private onRequestClosed(res: DownstreamResponse): void {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Duplex } from 'node:stream';
 import type { FastH1Request } from './fast-h1-request';
 import type { FastH1Response } from './fast-h1-response';
 
@@ -15,6 +16,12 @@ export interface ResponseEvents {
   once(event: 'close' | 'drain', listener: () => void): unknown;
   removeListener(event: 'close' | 'drain', listener: () => void): unknown;
   readonly destroyed: boolean;
+}
+
+/** The connection of an HTTP/1.1 Upgrade request, handed over by node:http, and the bytes read past its head. */
+export interface UpgradeStream {
+  readonly socket: Duplex;
+  readonly head: Buffer;
 }
 
 /**
@@ -52,6 +59,8 @@ export class RequestContext {
   onDemandTried = false;
   /** The peer's SPIFFE ID (`spiffe://td/ns/x/sa/y`) on an mTLS connection; null on plaintext. Read by RBAC. */
   peerPrincipal: string | null = null;
+  /** An Upgrade (WebSocket) request: its connection becomes a tunnel when the upstream switches; else null. */
+  upgrade: UpgradeStream | null = null;
 
   constructor(
     readonly req: DownstreamRequest,

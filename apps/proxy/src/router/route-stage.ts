@@ -1,5 +1,3 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import {
   applyHeaderOps,
   applyHeaderOpsToList,
@@ -8,6 +6,7 @@ import {
   pickCluster,
   rewritePath,
   selectVirtualHost,
+  type CompiledCluster,
   type CompiledRoute,
   type ForwardActionModel,
   type HttpConnectionManagerModel,
@@ -30,7 +29,7 @@ import { mirrorRequest } from './mirror';
 import { redirectLocation } from './redirect';
 import { RequestBody, hasBody } from './request-body';
 import { ensureTraceHeaders } from './trace-headers';
-import { proxyUpgrade } from './upgrade';
+import { UpgradeTunnel, upgradeAllowed, upgradeRefused } from './upgrade';
 
 /** Bodies up to this size are kept for retries and mirrors (Envoy's default buffer limit is 1 MiB). */
 const RETRY_BUFFER_LIMIT = 64 * 1024;
@@ -98,6 +97,7 @@ export class RouteStage implements HttpHandler {
     if (!ctx.validTarget) return this.reply(ctx, rescue(badTarget(ctx.path), ctx.grpc));
     const route = matchRoute(this.active.table, ctx);
     if (route === null) return this.noRoute(ctx);
+    if (ctx.upgrade !== null && !upgradeAllowed(ctx, route, this.active.hcm)) return this.reply(ctx, upgradeRefused(ctx));
     // No HTTP filters but the router: straight to the action (no continuation closures per request).
     if (this.active.filters.length === 0) return this.act(ctx, route);
     const perRoute: RouteFilterConfig = { route: route.model.perFilter, vhost: route.virtualHost.model.perFilter };
@@ -131,10 +131,6 @@ export class RouteStage implements HttpHandler {
     this.reply(ctx, rescue(noRoute(ctx.authority, ctx.path), ctx.grpc));
   }
 
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    proxyUpgrade(req, socket, head, this.active, this.deps.clusters, this.deps.random);
-  }
-
   private act(ctx: RequestContext, route: CompiledRoute): void {
     const action = route.action;
     if (action.kind === 'direct_response') {
@@ -154,13 +150,13 @@ export class RouteStage implements HttpHandler {
     const picked = pickCluster(route, this.deps.random);
     const cluster = picked === null ? undefined : this.deps.clusters.get(picked.name);
     if (picked === null || cluster === undefined) return this.reply(ctx, rescue(noCluster(picked?.name ?? '(none)'), ctx.grpc));
-    const headers = upstreamRequestHeaders(ctx.req.rawHeaders, route.hostRewrite ?? ctx.authority);
-    const ids = ensureTraceHeaders(ctx.headers, headers, this.active.hcm.generateRequestId);
-    ctx.requestId = ids.requestId;
-    ctx.traceId = ids.traceId;
-    setHeader(headers, 'x-forwarded-proto', ctx.scheme);
-    applyHeaderOpsToList(picked.requestHeaderOps, headers);
+    const headers = this.upstreamHeaders(ctx, route, picked);
     const path = rewritePath(route, ctx.path);
+    const hash = action.hashPolicy.length === 0 ? null : requestHash(action.hashPolicy, ctx);
+    if (ctx.upgrade !== null) {
+      const plan = { cluster, path, headers, hash, responseHeaderOps: picked.responseHeaderOps };
+      return new UpgradeTunnel(ctx, ctx.upgrade, plan, this.deps.onDone).start();
+    }
     const h2End = ctx.protocol === 'HTTP/2' ? ((ctx.req as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders ?? false) : null;
     const body = hasBody(ctx.headers, h2End) ? new RequestBody(ctx.req, RETRY_BUFFER_LIMIT, ctx) : null;
     const retry = action.retryPolicy ?? route.virtualHost.model.retryPolicy;
@@ -172,7 +168,7 @@ export class RouteStage implements HttpHandler {
         path,
         headers,
         body,
-        hash: action.hashPolicy.length === 0 ? null : requestHash(action.hashPolicy, ctx),
+        hash,
         timeoutMs: action.timeoutMs,
         idleTimeoutMs: idleTimeoutOf(action.idleTimeoutMs, this.active.hcm.streamIdleTimeoutMs),
         retry,
@@ -182,6 +178,22 @@ export class RouteStage implements HttpHandler {
       this.deps.onDone,
       this.deps.random,
     ).start();
+  }
+
+  /**
+   * The upstream request head, for requests and upgrades alike: end-to-end headers with the (rewritten)
+   * host, request id and trace headers, x-forwarded-proto and the route's header mutations; an
+   * upgrade keeps its `connection: upgrade` / `upgrade` pair.
+   */
+  private upstreamHeaders(ctx: RequestContext, route: CompiledRoute, picked: CompiledCluster): string[] {
+    const headers = upstreamRequestHeaders(ctx.req.rawHeaders, route.hostRewrite ?? ctx.authority);
+    const ids = ensureTraceHeaders(ctx.headers, headers, this.active.hcm.generateRequestId);
+    ctx.requestId = ids.requestId;
+    ctx.traceId = ids.traceId;
+    setHeader(headers, 'x-forwarded-proto', ctx.scheme);
+    applyHeaderOpsToList(picked.requestHeaderOps, headers);
+    if (ctx.upgrade !== null) headers.push('connection', 'upgrade', 'upgrade', String(ctx.headers.upgrade));
+    return headers;
   }
 
   private reply(ctx: RequestContext, r: LocalReply): void {

@@ -1,64 +1,163 @@
-import type { IncomingMessage } from 'node:http';
+import { request as h1Request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { matchRoute, pickCluster } from '@weft/proxy-core';
-import type { ClusterManager } from '../upstream/cluster-manager';
-import type { ActiveHttpConfig } from './route-stage';
+import { applyHeaderOps, applyHeaderOpsToList, type CompiledRoute, type HeaderOp, type HttpConnectionManagerModel } from '@weft/proxy-core';
+import { ProxyError, noHealthyUpstream } from '../errors/proxy-error';
+import { localReply, rescue, type LocalReply } from '../errors/rescue';
+import type { RequestContext, UpgradeStream } from '../listener/request-context';
+import type { Cluster } from '../upstream/cluster';
+import type { Host } from '../upstream/host';
+import { endResponse, sendLocalReply, writeResponseChunk, writeResponseHead } from './downstream-writer';
+import { downstreamResponseHeaders } from './headers';
 
-function refuse(socket: Duplex, status: number, text: string, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\nx-weft-error: ${reason}\r\n\r\n`);
-  socket.destroy();
+/** Where an upgrade goes: the upstream request head is already routed, rewritten and mutated. */
+export interface UpgradePlan {
+  readonly cluster: Cluster;
+  readonly path: string;
+  /** End-to-end request headers (host, request id, trace, route header mutations applied). */
+  readonly headers: string[];
+  /** The route's hash policy applied to the request (ring hash / Maglev), or null. */
+  readonly hash: number | null;
+  readonly responseHeaderOps: readonly HeaderOp[];
+}
+
+/** WebSocket only; a route's upgrade_configs override its connection manager's (Envoy). */
+export function upgradeAllowed(ctx: RequestContext, route: CompiledRoute, hcm: HttpConnectionManagerModel): boolean {
+  if (String(ctx.headers.upgrade ?? '').toLowerCase() !== 'websocket') return false;
+  const action = route.action;
+  return (action.kind === 'route' ? (action.upgradeWebsocket ?? hcm.upgradeWebsocket) : hcm.upgradeWebsocket) === true;
+}
+
+/** Envoy answers an upgrade its config does not enable with 403 before any filter runs. */
+export function upgradeRefused(ctx: RequestContext): LocalReply {
+  const kind = String(ctx.headers.upgrade ?? '').replace(/[^\x21-\x7e]+/g, ' ');
+  return localReply(403, '', null, `WEFT_ERR_PROXY_UPGRADE_NOT_ALLOWED: upgrade ${kind} not enabled`);
+}
+
+function connectFailure(cluster: string, cause: Error): ProxyError {
+  return new ProxyError('WEFT_ERR_PROXY_CONNECT_FAILURE', 'UF', `upstream connect failure in cluster ${cluster}: ${cause.message}`, { cause });
+}
+
+function upstreamReset(cluster: string, cause: Error): ProxyError {
+  return new ProxyError('WEFT_ERR_PROXY_UPSTREAM_RESET', 'UC', `upstream connection reset in cluster ${cluster}: ${cause.message}`, { cause });
 }
 
 /**
- * WebSocket (HTTP/1.1 Upgrade) pass-through: the request is routed like any other, then the raw
- * request head is replayed to a host of the cluster — over the cluster's mTLS/TLS when it has one —
- * and bytes are piped both ways until either side closes. Allowed when the connection manager (or the route) enables websocket upgrades.
+ * One upgraded request (WebSocket) after the route and the HTTP filters let it through: the request
+ * head goes to a host of the cluster over Cluster.connectRaw (the cluster's mTLS/TLS when it has
+ * one). A 101 switches the connection to a tunnel relaying bytes both ways; any other response is
+ * relayed as it is and the connection closed. The request is reported once (`onDone`), when the
+ * tunnel closes: status 101, its lifetime, the bytes relayed each way (Envoy logs an upgraded stream
+ * at its end); failures are answered through rescue() with their response flag.
  */
-export function proxyUpgrade(
-  req: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-  active: ActiveHttpConfig,
-  clusters: ClusterManager,
-  random: () => number,
-): void {
-  const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
-  const authority = (req.headers.host ?? '').toLowerCase();
-  const route = matchRoute(active.table, { method: req.method ?? 'GET', authority, path: req.url ?? '/', scheme: 'http', headers: req.headers });
-  if (route === null) return refuse(socket, 404, 'Not Found', 'WEFT_ERR_PROXY_NO_ROUTE: no route');
-  const action = route.action;
-  const allowed = action.kind === 'route' && upgrade === 'websocket' && (action.upgradeWebsocket ?? active.hcm.upgradeWebsocket);
-  if (!allowed) return refuse(socket, 403, 'Forbidden', `WEFT_ERR_PROXY_UPGRADE_NOT_ALLOWED: upgrade ${upgrade} not enabled`);
-  const picked = pickCluster(route, random);
-  const cluster = picked === null ? undefined : clusters.get(picked.name);
-  const host = cluster?.pick(null, null) ?? null;
-  if (cluster === undefined || host === null) return refuse(socket, 503, 'Service Unavailable', 'WEFT_ERR_PROXY_NO_HEALTHY_UPSTREAM: no healthy upstream');
-  host.activeRequests++;
-  let up: Duplex | null = null;
-  let released = false;
-  const release = (): void => {
-    if (!released) host.activeRequests--;
-    released = true;
-    socket.destroy();
-    up?.destroy();
-  };
-  cluster.connectRaw(host, (err, upstream) => {
-    if (err !== null || upstream === null) {
-      const reason = (err?.message ?? 'upstream connect failure').replace(/[\r\n]+/g, ' ');
-      refuse(socket, 503, 'Service Unavailable', `WEFT_ERR_PROXY_CONNECT_FAILURE: ${reason}`);
-      return release();
-    }
-    if (released) return void upstream.destroy();
-    up = upstream;
-    const lines = [`${req.method} ${req.url} HTTP/1.1`];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-    if (head.length > 0) upstream.write(head);
-    socket.pipe(upstream);
-    upstream.pipe(socket);
-    upstream.once('close', release);
-    upstream.once('error', release);
-  });
-  socket.once('close', release);
-  socket.once('error', release);
+export class UpgradeTunnel {
+  private host: Host | null = null;
+  private upstream: Duplex | null = null;
+  private request: ClientRequest | null = null;
+  private switched = false;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly stream: UpgradeStream,
+    private readonly plan: UpgradePlan,
+    private readonly onDone: (ctx: RequestContext) => void,
+  ) {}
+
+  start(): void {
+    const { cluster } = this.plan;
+    this.ctx.upstreamCluster = cluster.name;
+    const host = cluster.pick(this.plan.hash, null);
+    if (host === null) return this.fail(noHealthyUpstream(cluster.name));
+    this.host = host;
+    this.ctx.upstreamHost = host.id;
+    host.activeRequests++;
+    const downstream = this.stream.socket;
+    downstream.once('close', () => this.onDownstreamClose());
+    downstream.on('error', () => this.onDownstreamClose());
+    cluster.connectRaw(host, (err, socket) => this.onConnect(err, socket));
+  }
+
+  private onConnect(err: Error | null, socket: Socket | null): void {
+    if (this.closed) return void socket?.destroy();
+    if (err !== null || socket === null) return this.fail(connectFailure(this.plan.cluster.name, err ?? new Error('no socket')));
+    this.upstream = socket;
+    const req = h1Request({ method: this.ctx.method, path: this.plan.path, headers: this.plan.headers, createConnection: () => socket });
+    this.request = req;
+    req.once('upgrade', (res: IncomingMessage, up: Duplex, head: Buffer) => this.onSwitched(res, up, head));
+    req.once('response', (res: IncomingMessage) => this.onResponse(res));
+    req.on('error', (e: Error) => (this.ctx.status === 0 ? this.fail(upstreamReset(this.plan.cluster.name, e)) : this.close()));
+    req.end();
+  }
+
+  /** 101: the response head goes to the client, then bytes flow both ways until either side closes. */
+  private onSwitched(res: IncomingMessage, up: Duplex, head: Buffer): void {
+    if (this.closed) return void up.destroy();
+    this.switched = true;
+    this.upstream = up;
+    const ctx = this.ctx;
+    const down = this.stream.socket;
+    ctx.status = res.statusCode ?? 101;
+    (ctx.res as ServerResponse).detachSocket(down as Socket);
+    const headers = res.rawHeaders.slice();
+    applyHeaderOpsToList(this.plan.responseHeaderOps, headers);
+    let text = `HTTP/1.1 ${ctx.status} ${res.statusMessage ?? 'Switching Protocols'}\r\n`;
+    for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    down.write(`${text}\r\n`);
+    if (head.length > 0) down.write(head);
+    if (this.stream.head.length > 0) up.write(this.stream.head);
+    ctx.bytesSent = head.length;
+    ctx.bytesReceived = this.stream.head.length;
+    down.on('data', (c: Buffer) => (ctx.bytesReceived += c.length));
+    up.on('data', (c: Buffer) => (ctx.bytesSent += c.length));
+    down.pipe(up);
+    up.pipe(down);
+    up.once('close', () => this.close());
+    up.on('error', () => this.close());
+  }
+
+  /** Not switched: the upstream's answer is relayed as it is, then the connection closes. */
+  private onResponse(res: IncomingMessage): void {
+    const ctx = this.ctx;
+    const out = ctx.res as ServerResponse;
+    const headers = downstreamResponseHeaders(res.headers);
+    applyHeaderOps(this.plan.responseHeaderOps, headers);
+    writeResponseHead(ctx, res.statusCode ?? 502, headers);
+    res.on('data', (c: Buffer) => {
+      if (!writeResponseChunk(ctx, c)) {
+        res.pause();
+        out.once('drain', () => res.resume());
+      }
+    });
+    res.once('end', () => {
+      out.once('finish', () => this.close());
+      endResponse(ctx, null);
+    });
+    res.once('error', () => this.close());
+  }
+
+  private onDownstreamClose(): void {
+    if (this.closed) return;
+    if (this.ctx.status === 0) this.ctx.addFlag('DC');
+    this.close();
+  }
+
+  private fail(err: unknown): void {
+    if (this.closed) return;
+    sendLocalReply(this.ctx, rescue(err, false));
+    this.close();
+  }
+
+  /** Once: releases the host, closes the upstream (and a switched downstream), reports the request. */
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.host !== null) this.host.activeRequests--;
+    this.request?.destroy();
+    this.upstream?.destroy();
+    const down = this.stream.socket as Socket;
+    // Before a 101 the downstream belongs to its ServerResponse, which closes it once written.
+    if (this.switched || this.ctx.status === 0) down.destroySoon();
+    this.onDone(this.ctx);
+  }
 }

@@ -55,7 +55,6 @@ function withSyntheticPeer(px: RunningProxy): void {
       ctx.peerPrincipal = typeof peer === 'string' ? peer : null;
       stage.handle(ctx);
     },
-    upgrade: (req, socket, head) => stage.upgrade(req, socket, head),
   });
 }
 

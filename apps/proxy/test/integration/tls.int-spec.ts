@@ -346,7 +346,7 @@ describe('WebSocket upgrades to a meshed destination', () => {
     try {
       const got = await upgradeAndEcho(wrong.port('outbound'), 'ws', 'never-sent', 'never-sent');
       expect(got).toMatch(/^HTTP\/1\.1 503 Service Unavailable/);
-      expect(got).toMatch(/x-weft-error: WEFT_ERR_PROXY_CONNECT_FAILURE: upstream identity mismatch: expected cluster\.local\/ns\/default\/sa\/ratings/);
+      expect(got).toMatch(/x-weft-error: WEFT_ERR_PROXY_CONNECT_FAILURE: upstream connect failure in cluster ws: upstream identity mismatch: expected cluster\.local\/ns\/default\/sa\/ratings/);
     } finally {
       await wrong.proxy.close();
     }
