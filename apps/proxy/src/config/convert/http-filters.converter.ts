@@ -3,7 +3,7 @@ import { type ConfigContext, fieldPath, indexPath, keyPath } from '../config-con
 import { any, anyMap, anyMessage, durationMs, has, msg, msgs, num, str, type ProtoMessage } from '../proto/proto-value';
 import { TYPE } from '../support/type-names';
 import { fraction, headerValueOptions, runtimeFraction } from './common.converter';
-import { checkRbacUpgrades, rbacConfig } from './rbac.converter';
+import { rbacConfig } from './rbac.converter';
 
 /** HTTP filters of the connection manager and their per-route overrides (typed_per_filter_config). */
 
@@ -20,7 +20,6 @@ export function httpFilters(hcm: ProtoMessage, path: string, ctx: ConfigContext)
     if (seen.has(f.name)) ctx.issue(fieldPath(indexPath(listPath, i), 'name'), `duplicate HTTP filter name "${f.name}"`);
     seen.add(f.name);
   });
-  checkRbacUpgrades(hcm, models, path, ctx);
   return models;
 }
 

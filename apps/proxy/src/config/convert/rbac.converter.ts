@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import type { CidrRangeModel, HttpFilterModel, RbacAction, RbacMatcherModel, RbacModel, RbacPolicyModel } from '@weft/proxy-core';
+import type { CidrRangeModel, RbacAction, RbacMatcherModel, RbacModel, RbacPolicyModel } from '@weft/proxy-core';
 import { type ConfigContext, fieldPath, indexPath, keyPath } from '../config-context';
 import { enumName, msg, msgs, num, str, type ProtoMessage } from '../proto/proto-value';
 import { stringMatcher } from './common.converter';
@@ -83,17 +83,4 @@ function cidrRange(m: ProtoMessage, path: string, ctx: ConfigContext): CidrRange
   if (!v4 && !isIPv6(address)) ctx.issue(fieldPath(path, 'address_prefix'), `${JSON.stringify(address)} is not an IP address`);
   else if (prefixLen > max) ctx.issue(fieldPath(path, 'prefix_len'), `prefix_len ${prefixLen} is longer than ${max} for ${address}`);
   return { address, prefixLen };
-}
-
-/**
- * WebSocket upgrades are proxied without the HTTP filters: with an RBAC filter in the chain they would
- * bypass authorization, so the combination is refused (connection manager or inline route level).
- */
-export function checkRbacUpgrades(hcm: ProtoMessage, models: readonly HttpFilterModel[], path: string, ctx: ConfigContext): void {
-  if (!models.some((m) => m.kind === 'rbac')) return;
-  const routes = msgs(msg(hcm, 'route_config') ?? {}, 'virtual_hosts').flatMap((vh) => msgs(vh, 'routes'));
-  const routeUpgrades = routes.some((r) => msgs(msg(r, 'route') ?? {}, 'upgrade_configs').some((u) => u['enabled'] !== false));
-  if (msgs(hcm, 'upgrade_configs').some((u) => u['enabled'] !== false) || routeUpgrades) {
-    ctx.issue(fieldPath(path, 'http_filters'), 'the RBAC filter cannot be combined with WebSocket upgrades (upgrades are proxied without the HTTP filters)');
-  }
 }

@@ -14,7 +14,7 @@ export const RBAC_SUPPORT: Readonly<Record<string, MessageSupport>> = {
     notes: [
       'no `rules`: every request passes; a denial is 403 `RBAC: access denied` (gRPC: PERMISSION_DENIED), response flag `RBAC`, counted in `weft_proxy_rbac_denied_total{policy}`',
       'policies are evaluated in name order; the first match decides (and names the policy)',
-      'refused together with WebSocket upgrades (connection manager or route level): upgrades bypass the HTTP filters',
+      'WebSocket upgrades go through the filter: a denied upgrade is answered 403 and never reaches the upstream',
     ],
     reasons: {
       matcher: MATCHER,

@@ -149,8 +149,7 @@ describe('RBAC config: rejected with the field path', () => {
 });
 
 describe('RBAC with WebSocket upgrades', () => {
-  it('is refused: upgrades are proxied without the HTTP filters and would bypass authorization', () => {
-    expect(() => chain([allow({})], null, { upgrade_configs: [{ upgrade_type: 'websocket' }] })).toThrow('cannot be combined with WebSocket upgrades');
-    expect(() => chain([], null, { upgrade_configs: [{ upgrade_type: 'websocket' }] })).not.toThrow();
+  it('is accepted: upgrades run the HTTP filters like any request', () => {
+    expect(chain([allow({})], null, { upgrade_configs: [{ upgrade_type: 'websocket' }] }).map((f) => f.name)).toEqual(['rbac-0']);
   });
 });
