@@ -99,9 +99,9 @@ export class Proxy implements AdminTarget {
     return this.stages.get(listener) ?? null;
   }
 
-  /** Warm config and, with a workload identity, its certificate. */
+  /** Warm config (DNS clusters of the first one resolved once) and, with a workload identity, its certificate. */
   get ready(): boolean {
-    return this.snapshot !== null && !this.draining && (this.identity === null || this.identity.ready);
+    return this.snapshot !== null && !this.draining && this.clusters.initialized && (this.identity === null || this.identity.ready);
   }
 
   get configVersion(): string {

@@ -65,7 +65,7 @@ const cases: Case[] = [
   ],
   ['unsupported lb_policy', (d) => (cluster0(d).lb_policy = 'CLUSTER_PROVIDED'), `${C0}.lb_policy`, 'CLUSTER_PROVIDED is not supported by weft-proxy'],
   ['unknown lb_policy', (d) => (cluster0(d).lb_policy = 'WEIGHTED'), `${C0}.lb_policy`, /^expected one of ROUND_ROBIN, LEAST_REQUEST/],
-  ['unsupported cluster type', (d) => (cluster0(d).type = 'STRICT_DNS'), `${C0}.type`, /^cluster type STRICT_DNS is not supported by weft-proxy/],
+  ['unsupported cluster type', (d) => (cluster0(d).type = 'ORIGINAL_DST'), `${C0}.type`, /^cluster type ORIGINAL_DST is not supported by weft-proxy/],
   ['unsupported cluster field', (d) => (cluster0(d).health_checks = [{ timeout: '1s' }]), `${C0}.health_checks`, /^not supported by weft-proxy \(active health checking/],
   ['TLS to upstreams without the SVID', (d) => (cluster0(d).transport_socket = TLS_SOCKET), `${C0}.transport_socket.typed_config.common_tls_context`, /^required: tls_certificate_sds_secret_configs/],
   [

@@ -33,6 +33,7 @@ function clusterWith(name: string, extra: Partial<ClusterModel>): ClusterModel {
     maxRequestsPerConnection: null,
     localityWeighted: false,
     tls: null,
+    dns: null,
     ...extra,
   };
 }

@@ -7,6 +7,7 @@ import {
   retryBudgetAllows,
   type ClusterModel,
   type CircuitResource,
+  type EndpointModel,
   type LoadBalancer,
   type OutlierDetectionModel,
 } from '@weft/proxy-core';
@@ -15,6 +16,8 @@ import type { Logger } from '@weft/shared';
 import type { ProxyMetrics } from '../observability/proxy-metrics';
 import { upstreamTlsConnector } from '../tls/upstream-connector';
 import type { WorkloadIdentity } from '../tls/workload-identity';
+import { DnsDiscovery } from './dns-discovery';
+import type { DnsDeps } from './dns-lookup';
 import { Host, type HostPoolOptions } from './host';
 import { outlierResultOf, type UpstreamOutcome } from './outcome';
 
@@ -23,7 +26,9 @@ const now = (): number => performance.now();
 /**
  * A cluster: its hosts and their pools, the load balancer over the available ones, circuit
  * breakers, retry budget and outlier detection. Host objects (and their pools, stats, ejections)
- * survive config updates that keep the same endpoint.
+ * survive config updates that keep the same endpoint. A DNS cluster (STRICT_DNS / LOGICAL_DNS) has
+ * no host until its first answer; each re-resolution that changes addresses goes through the same
+ * host update as a config (EDS) update.
  */
 export class Cluster {
   model: ClusterModel;
@@ -33,6 +38,8 @@ export class Cluster {
   readonly breaker: CircuitBreaker;
   private outlier: ConsecutiveErrorsDetector<Host> | null = null;
   private outlierTimer: NodeJS.Timeout | null = null;
+  /** STRICT_DNS / LOGICAL_DNS: resolves the endpoint hostnames; null for STATIC and EDS clusters. */
+  private dns: DnsDiscovery | null = null;
   private readonly labels: { cluster_name: string };
   retriesActive = 0;
 
@@ -42,6 +49,7 @@ export class Cluster {
     private readonly log: Logger,
     private readonly random: () => number = Math.random,
     private readonly identity: WorkloadIdentity | null = null,
+    private readonly dnsDeps: DnsDeps | null = null,
   ) {
     this.model = model;
     this.labels = { cluster_name: model.name };
@@ -81,14 +89,42 @@ export class Cluster {
     });
   }
 
-  /** Applies a new model: keeps hosts whose endpoint and pool settings are unchanged. */
+  /** Applies a new model (config or EDS update). */
   update(model: ClusterModel): readonly LoadBalancer<Host>[] {
+    return this.setHosts(model, this.discover(model));
+  }
+
+  /** Every DNS hostname of the cluster has had its first lookup (always true for STATIC and EDS). */
+  get warm(): boolean {
+    return this.dns === null || this.dns.warm;
+  }
+
+  /** The endpoints to build hosts from: the model's, or for a DNS cluster their resolved addresses. */
+  private discover(model: ClusterModel): readonly EndpointModel[] {
+    if (model.dns === null) {
+      this.dns?.stop();
+      this.dns = null;
+      return model.endpoints;
+    }
+    if (this.dnsDeps === null) throw new Error(`cluster ${model.name}: DNS clusters need a resolver`);
+    this.dns ??= new DnsDiscovery(model.name, this.dnsDeps, this.log, () => this.onResolved());
+    this.dns.configure(model);
+    return this.dns.endpoints(model);
+  }
+
+  /** A DNS answer changed addresses: hosts are updated as for a new config with those endpoints. */
+  private onResolved(): void {
+    if (this.dns !== null) this.levels = this.setHosts(this.model, this.dns.endpoints(this.model));
+  }
+
+  /** Keeps hosts whose endpoint and pool settings are unchanged; new ones get a pool, gone ones close. */
+  private setHosts(model: ClusterModel, endpoints: readonly EndpointModel[]): readonly LoadBalancer<Host>[] {
     const poolOptions = poolOptionsOf(model);
     const samePool = this.hosts.length > 0 && JSON.stringify(poolOptionsOf(this.model)) === JSON.stringify(poolOptions);
     const old = new Map(this.hosts.map((h) => [h.id, h]));
     const next: Host[] = [];
-    const weights = effectiveWeights(model.endpoints, model.localityWeighted);
-    for (const [i, ep] of model.endpoints.entries()) {
+    const weights = effectiveWeights(endpoints, model.localityWeighted);
+    for (const [i, ep] of endpoints.entries()) {
       const id = ep.address.includes(':') ? `[${ep.address}]:${ep.port}` : `${ep.address}:${ep.port}`;
       const prev = old.get(id);
       if (prev !== undefined && samePool && prev.weight === weights[i] && prev.priority === ep.priority) {
@@ -208,11 +244,13 @@ export class Cluster {
 
   /** Stops background work and closes pools once their in-flight requests finish. */
   async close(): Promise<void> {
+    this.dns?.stop();
     if (this.outlierTimer !== null) clearInterval(this.outlierTimer);
     await Promise.all(this.hosts.map((h) => h.close()));
   }
 
   destroy(): void {
+    this.dns?.stop();
     if (this.outlierTimer !== null) clearInterval(this.outlierTimer);
     for (const h of this.hosts) h.destroy();
   }

@@ -73,6 +73,27 @@ export interface ClusterModel {
   readonly localityWeighted: boolean;
   /** transport_socket envoy.transport_sockets.tls (UpstreamTlsContext): mTLS with the workload SVID; null: plaintext. */
   readonly tls: UpstreamTlsModel | null;
+  /**
+   * STRICT_DNS / LOGICAL_DNS: `endpoints` carry hostnames, resolved at run time into the hosts;
+   * null: STATIC or EDS (endpoints are IP addresses).
+   */
+  readonly dns: DnsDiscoveryModel | null;
+}
+
+/** Envoy's Cluster.DnsLookupFamily (default AUTO: IPv6 addresses if there are any, else IPv4). */
+export type DnsLookupFamily = 'AUTO' | 'V4_ONLY' | 'V6_ONLY' | 'V4_PREFERRED' | 'ALL';
+
+/** How a DNS cluster finds its hosts (Envoy's strict and logical DNS service discovery). */
+export interface DnsDiscoveryModel {
+  /** STRICT_DNS: every address of every hostname is a host. LOGICAL_DNS: the first address only. */
+  readonly type: 'STRICT_DNS' | 'LOGICAL_DNS';
+  readonly lookupFamily: DnsLookupFamily;
+  /** dns_refresh_rate: re-resolution period after an answer (default 5000). */
+  readonly refreshRateMs: number;
+  /** dns_failure_refresh_rate: jittered exponential back-off after failed lookups; null: refreshRateMs. */
+  readonly failureRefresh: { readonly baseMs: number; readonly maxMs: number } | null;
+  /** wait_for_warm_on_init (default true): the proxy is not ready before the first resolution ends. */
+  readonly waitForWarmOnInit: boolean;
 }
 
 /**

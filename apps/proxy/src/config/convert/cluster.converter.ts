@@ -2,6 +2,7 @@ import type { ClusterModel, LbPolicy } from '@weft/proxy-core';
 import { type ConfigContext, fieldPath, indexPath } from '../config-context';
 import { any, enumName, has, msg, msgs, num, str, type ProtoMessage } from '../proto/proto-value';
 import { PEAK_EWMA_POLICY_NAME, TYPE } from '../support/type-names';
+import { checkNoDnsFields, dnsDiscovery, isDnsType } from './cluster-dns.converter';
 import { circuitBreakers, outlierDetection, upstreamHttp } from './cluster-options.converter';
 import { loadAssignment } from './endpoint.converter';
 import { upstreamTls } from './tls.converter';
@@ -13,14 +14,17 @@ const LB_POLICIES: ReadonlySet<string> = new Set(['ROUND_ROBIN', 'LEAST_REQUEST'
 const MAX_RING_SIZE = 8_388_608;
 
 /**
- * envoy.config.cluster.v3.Cluster: STATIC with its inline load_assignment, or EDS over ADS (the
- * endpoints arrive later; recorded in ctx.dynamicRefs, the model has none).
+ * envoy.config.cluster.v3.Cluster: STATIC with its inline load_assignment, STRICT_DNS / LOGICAL_DNS
+ * with hostnames in it (resolved at run time), or EDS over ADS (the endpoints arrive later; recorded
+ * in ctx.dynamicRefs, the model has none).
  */
 export function cluster(m: ProtoMessage, path: string, ctx: ConfigContext): ClusterModel {
   const type = enumName(m, 'type', 'STATIC');
+  const dns = isDnsType(type) ? dnsDiscovery(m, type, path, ctx) : null;
+  if (dns === null) checkNoDnsFields(m, path, ctx);
   if (type === 'EDS') edsCluster(m, path, ctx);
-  else if (type !== 'STATIC') {
-    ctx.issue(fieldPath(path, 'type'), `cluster type ${type} is not supported by weft-proxy (only STATIC, with IP endpoints in load_assignment, and EDS over ADS)`);
+  else if (type !== 'STATIC' && dns === null) {
+    ctx.issue(fieldPath(path, 'type'), `cluster type ${type} is not supported by weft-proxy (only STATIC with IP endpoints, STRICT_DNS and LOGICAL_DNS with endpoints in load_assignment, and EDS over ADS)`);
   } else if (has(m, 'eds_cluster_config')) ctx.issue(fieldPath(path, 'eds_cluster_config'), 'only for clusters of type EDS');
   const localityWeighted = has(msg(m, 'common_lb_config') ?? {}, 'locality_weighted_lb_config');
   const assignment = msg(m, 'load_assignment');
@@ -32,12 +36,13 @@ export function cluster(m: ProtoMessage, path: string, ctx: ConfigContext): Clus
     connectTimeoutMs: num(m, 'connect_timeout') ?? DEFAULT_CONNECT_TIMEOUT_MS,
     ...lbSettings(m, path, ctx),
     ...upstreamHttp(m, path, ctx),
-    endpoints: assignment === null ? [] : loadAssignment(assignment, fieldPath(path, 'load_assignment'), { localityWeighted }, ctx).endpoints,
+    endpoints: assignment === null ? [] : loadAssignment(assignment, fieldPath(path, 'load_assignment'), { localityWeighted, hostnames: dns !== null }, ctx).endpoints,
     localityWeighted,
     circuitBreakers: breakers,
     retryBudget: budget,
     outlierDetection: outlier === null ? null : outlierDetection(outlier, fieldPath(path, 'outlier_detection'), ctx),
     tls: socket === null ? null : upstreamTls(socket, fieldPath(path, 'transport_socket'), ctx),
+    dns,
   };
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { EndpointModel, HealthStatus, Locality } from '@weft/proxy-core';
 import { type ConfigContext, fieldPath, indexPath } from '../config-context';
 import { enumName, msg, msgs, num, str, type ProtoMessage } from '../proto/proto-value';
@@ -15,6 +16,11 @@ export interface LoadAssignmentOptions {
    * required. Otherwise they are ignored (localityWeight 1), as in Envoy.
    */
   readonly localityWeighted: boolean;
+  /**
+   * A STRICT_DNS / LOGICAL_DNS cluster's own load_assignment: endpoint addresses may be hostnames
+   * (resolved at run time). Otherwise (STATIC, EDS) they must be IP addresses.
+   */
+  readonly hostnames?: boolean;
 }
 
 /** envoy.config.endpoint.v3.ClusterLoadAssignment, flattened to one EndpointModel per lb_endpoint. */
@@ -39,10 +45,26 @@ function localityEndpoints(group: ProtoMessage, path: string, options: LoadAssig
   return msgs(group, 'lb_endpoints').map((e, j) => {
     const epath = indexPath(lbPath, j);
     const endpoint = msg(e, 'endpoint') ?? {};
-    const { address, port } = socketAddress(msg(endpoint, 'address'), fieldPath(epath, 'endpoint.address'), ctx, { allowPortZero: false });
+    const apath = fieldPath(epath, 'endpoint.address');
+    const { address, port } = options.hostnames === true ? hostAddress(msg(endpoint, 'address'), apath, ctx) : socketAddress(msg(endpoint, 'address'), apath, ctx, { allowPortZero: false });
     const health = enumName(e, 'health_status', 'UNKNOWN') as HealthStatus;
     return { address, port, weight: num(e, 'load_balancing_weight') ?? 1, health, locality, localityWeight, priority };
   });
+}
+
+const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+
+/** The socket address of a DNS cluster's endpoint: a hostname (or an IP address) and a port. */
+function hostAddress(m: ProtoMessage | null, path: string, ctx: ConfigContext): { address: string; port: number } {
+  if (m === null) ctx.issue(path, 'required');
+  const sa = m === null ? null : msg(m, 'socket_address');
+  if (sa === null) return { address: '', port: 0 }; // a missing socket_address is reported by the proto check
+  const spath = fieldPath(path, 'socket_address');
+  const address = str(sa, 'address');
+  if (isIP(address) === 0 && !HOSTNAME.test(address)) ctx.issue(fieldPath(spath, 'address'), `"${address}" is neither a DNS name nor an IP address`);
+  const port = num(sa, 'port_value') ?? 0;
+  if (port === 0) ctx.issue(fieldPath(spath, 'port_value'), 'must be between 1 and 65535');
+  return { address, port };
 }
 
 /** Hosts are identified by `address:port` (LbHost.id), so an endpoint may appear once per cluster. */

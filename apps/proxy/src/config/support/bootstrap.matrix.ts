@@ -46,7 +46,7 @@ export const BOOTSTRAP_SUPPORT: Readonly<Record<string, MessageSupport>> = {
   },
   'envoy.config.core.v3.SocketAddress': {
     honoured: ['address', 'port_value'],
-    notes: ['`address` must be an IP address (no DNS names); `port_value` is required'],
+    notes: ['`address` must be an IP address (DNS names only in the endpoints of STRICT_DNS / LOGICAL_DNS clusters); `port_value` is required'],
     reasons: {
       protocol: 'only TCP is supported',
       named_port: 'use port_value',

@@ -4,6 +4,7 @@ import { PEAK_EWMA_POLICY_NAME, TYPE } from './type-names';
 const C = 'envoy.config.cluster.v3';
 const DEPRECATED_HTTP = 'deprecated: use typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]';
 const TLS = 'use transport_socket (one TLS socket for every endpoint)';
+const SYSTEM_RESOLVER = 'DNS clusters use the system resolver (getaddrinfo, as /etc/resolv.conf and /etc/hosts say)';
 const NOT_IMPLEMENTED_OD = 'only consecutive-5xx and consecutive-gateway-failure ejection are implemented';
 
 /** Clusters, their load balancing, protocol options, circuit breakers, outlier detection, endpoints. */
@@ -26,11 +27,19 @@ export const CLUSTER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
       'load_assignment',
       'eds_cluster_config',
       'transport_socket',
+      'dns_lookup_family',
+      'dns_refresh_rate',
+      'dns_failure_refresh_rate',
+      'respect_dns_ttl',
+      'wait_for_warm_on_init',
     ],
     ignored: ['alt_stat_name', 'metadata'],
     anyTypes: { typed_extension_protocol_options: [TYPE.upstreamHttpProtocolOptions] },
     notes: [
-      '`type`: STATIC (endpoints in `load_assignment`) or EDS (endpoints from the ADS stream: needs `--xds`; no `load_assignment`); STRICT_DNS, LOGICAL_DNS and ORIGINAL_DST are rejected',
+      '`type`: STATIC (IP endpoints in `load_assignment`), STRICT_DNS / LOGICAL_DNS (hostnames in `load_assignment`, resolved with the system resolver) or EDS (endpoints from the ADS stream: needs `--xds`; no `load_assignment`); ORIGINAL_DST is rejected',
+      'STRICT_DNS: every address of every endpoint hostname is a host with that endpoint\'s weight, locality, priority and health; LOGICAL_DNS: exactly one endpoint, whose first address is the one host. No host until the first answer (503 UH); re-resolved every `dns_refresh_rate` (default 5 s); a failed lookup keeps the last hosts and is retried after `dns_failure_refresh_rate` (jittered back-off from `base_interval` to `max_interval`, default 10 × base) or `dns_refresh_rate`; an NXDOMAIN / no-data answer is an empty answer (no hosts), as in Envoy',
+      '`dns_lookup_family` (default AUTO): AUTO — IPv6 addresses if there are any, else IPv4; V4_PREFERRED — the reverse; V4_ONLY / V6_ONLY; ALL — both, in resolver order',
+      '`respect_dns_ttl`: only false (the system resolver reports no TTL); `wait_for_warm_on_init` (default true): `/ready` waits for the first resolution of the first config\'s DNS clusters; the DNS fields are rejected on STATIC and EDS clusters',
       '`lb_policy`: ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH or MAGLEV (PEAK_EWMA via `load_balancing_policy`)',
       '`http2_protocol_options` (deprecated) means the upstream protocol is HTTP/2',
       '`transport_socket`: `envoy.transport_sockets.tls` (UpstreamTlsContext, mTLS with the workload SVID)',
@@ -46,9 +55,15 @@ export const CLUSTER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
       http_protocol_options: DEPRECATED_HTTP,
       max_requests_per_connection: DEPRECATED_HTTP,
       upstream_http_protocol_options: DEPRECATED_HTTP,
-      dns_lookup_family: 'DNS clusters are not supported',
-      dns_refresh_rate: 'DNS clusters are not supported',
+      dns_resolvers: SYSTEM_RESOLVER,
+      dns_resolution_config: SYSTEM_RESOLVER,
+      typed_dns_resolver_config: SYSTEM_RESOLVER,
+      use_tcp_for_dns_lookups: SYSTEM_RESOLVER,
     },
+  },
+  [`${C}.Cluster.RefreshRate`]: {
+    honoured: ['base_interval', 'max_interval'],
+    notes: ['`max_interval` defaults to 10 × `base_interval` and may not be less than it'],
   },
   [`${C}.Cluster.EdsClusterConfig`]: {
     honoured: ['eds_config', 'service_name'],
@@ -155,7 +170,7 @@ export const CLUSTER_SUPPORT: Readonly<Record<string, MessageSupport>> = {
   'envoy.config.endpoint.v3.Endpoint': {
     honoured: ['address'],
     ignored: ['hostname'],
-    notes: ['endpoint addresses are IP addresses; `address:port` is unique within a cluster'],
+    notes: ['endpoint addresses are IP addresses, or DNS names in STRICT_DNS / LOGICAL_DNS clusters; `address:port` is unique within a cluster'],
     reasons: { health_check_config: 'active health checking is not supported' },
   },
   'envoy.config.core.v3.Locality': { honoured: ['region', 'zone', 'sub_zone'] },

@@ -1,0 +1,102 @@
+import type { Logger } from '@weft/shared';
+import type { DnsAddress, DnsDeps } from './dns-lookup';
+
+/** What a DnsTarget needs from its cluster's DnsDiscovery (settings are read at each use). */
+export interface DnsTargetOwner {
+  readonly cluster: string;
+  readonly deps: DnsDeps;
+  readonly log: Logger;
+  familyArg(): 0 | 4 | 6;
+  select(answer: readonly DnsAddress[]): string[];
+  /** Milliseconds to the next lookup after `failures` consecutive failures (0: after an answer). */
+  refreshDelay(failures: number): number;
+  addressesChanged(): void;
+}
+
+/** The outcome of the last lookup, logged when it changes (not at every refresh). */
+type State = 'none' | 'resolved' | 'empty' | 'failed';
+
+/**
+ * One hostname of a DNS cluster: at most one lookup in flight, then the next one after the refresh
+ * rate (or the failure back-off). `addresses` is the last answer; a failed lookup keeps it.
+ */
+export class DnsTarget {
+  addresses: readonly string[] = [];
+  /** The first lookup has ended (answered or failed). */
+  attempted = false;
+  private failures = 0;
+  private state: State = 'none';
+  private timer: unknown = null;
+  private inFlight = false;
+  /** resolveNow() was asked while a lookup was in flight: look up again as soon as it ends. */
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    readonly hostname: string,
+    private readonly owner: DnsTargetOwner,
+  ) {}
+
+  /** Looks the name up now (or right after the lookup in flight). */
+  resolveNow(): void {
+    if (this.stopped) return;
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    this.clearTimer();
+    this.inFlight = true;
+    this.owner.deps.lookup(this.hostname, this.owner.familyArg()).then(
+      (answer) => this.done(answer, null),
+      (err: unknown) => this.done(null, err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimer();
+  }
+
+  private done(answer: readonly DnsAddress[] | null, err: Error | null): void {
+    this.inFlight = false;
+    if (this.stopped) return;
+    this.attempted = true;
+    if (answer === null) this.failed(err ?? new Error('lookup failed'));
+    else this.answered(this.owner.select(answer));
+    if (this.again) {
+      this.again = false;
+      this.resolveNow();
+      return;
+    }
+    this.timer = this.owner.deps.timers.setTimeout(() => this.resolveNow(), this.owner.refreshDelay(this.failures));
+  }
+
+  private answered(addresses: string[]): void {
+    const recovered = this.state === 'failed';
+    this.failures = 0;
+    const changed = addresses.length !== this.addresses.length || addresses.some((a, i) => a !== this.addresses[i]);
+    this.addresses = addresses;
+    const state: State = addresses.length === 0 ? 'empty' : 'resolved';
+    const fields = { cluster: this.owner.cluster, hostname: this.hostname, addresses };
+    if (state === 'empty' && this.state !== 'empty') this.owner.log.warn(fields, 'dns name has no address');
+    else if (state === 'resolved' && (changed || recovered)) this.owner.log.info(fields, recovered ? 'dns resolution recovered' : 'dns addresses changed');
+    this.state = state;
+    if (changed) this.owner.addressesChanged();
+  }
+
+  private failed(err: Error): void {
+    this.failures++;
+    if (this.state !== 'failed') {
+      const code = (err as NodeJS.ErrnoException).code ?? null;
+      const fields = { cluster: this.owner.cluster, hostname: this.hostname, code, err: err.message, keeping: this.addresses };
+      this.owner.log.warn(fields, 'dns resolution failed');
+    }
+    this.state = 'failed';
+  }
+
+  private clearTimer(): void {
+    if (this.timer === null) return;
+    this.owner.deps.timers.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
