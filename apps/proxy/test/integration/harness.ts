@@ -55,12 +55,12 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(yaml: string, options: { adminPort?: number | null } = {}): Promise<RunningProxy> {
+export async function startProxy(yaml: string, options: { adminPort?: number | null; accessLog?: string } = {}): Promise<RunningProxy> {
   const parse = (text: string) => loadBootstrap(text, 'test.yaml').snapshot;
   const proxy = new Proxy({
     logger: silent,
     parseConfig: parse,
-    accessLog: 'off',
+    accessLog: options.accessLog ?? 'off',
     workload: 'test',
     namespace: 'default',
     drainTimeoutMs: 2000,

@@ -1,0 +1,243 @@
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { request } from 'undici';
+import { waitFor, withDeadline } from '@weft/testing';
+import { metricSum } from './prom-text';
+import { bootstrap, cluster, httpListener, startProxy, type RunningProxy } from './harness';
+
+/**
+ * WebSocket upgrades are requests like any other (real sockets): they go through the HTTP filters
+ * (RBAC, fault), carry the route's header mutations, rewrites and request id upstream, and are
+ * counted in the request metrics and written to the access log once, when the tunnel closes.
+ */
+
+jest.setTimeout(20_000);
+
+const RBAC = 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC';
+const FAULT = 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault';
+const prefix = (p: string) => ({ url_path: { path: { prefix: p } } });
+
+/** DENY /denied; ALLOW only /ws, /old, /refuse, /teapot, /slow (anything else is denied by the ALLOW). */
+const FILTERS = `
+          - name: rbac-deny
+            typed_config: ${JSON.stringify({ '@type': RBAC, rules: { action: 'DENY', policies: { 'ns[foo]-policy[deny]-rule[0]': { permissions: [prefix('/denied')], principals: [{ any: true }] } } } })}
+          - name: rbac-allow
+            typed_config: ${JSON.stringify({
+              '@type': RBAC,
+              rules: {
+                action: 'ALLOW',
+                policies: { 'ns[foo]-policy[allow]-rule[0]': { permissions: ['/ws', '/old', '/refuse', '/teapot', '/slow', '/denied'].map(prefix), principals: [{ any: true }] } },
+              },
+            })}
+          - name: envoy.filters.http.fault
+            typed_config:
+              "@type": ${FAULT}
+              abort: { http_status: 503, percentage: { numerator: 0 } }`;
+
+const VHOSTS = `
+            - name: ws
+              domains: ["*"]
+              request_headers_to_add: [{ header: { key: x-vhost-added, value: vhost } }]
+              routes:
+              - match: { prefix: /old/ }
+                route: { cluster: ws, prefix_rewrite: /new/ }
+                request_headers_to_add: [{ header: { key: x-route-added, value: route } }]
+              - match: { prefix: /teapot }
+                route: { cluster: ws }
+                typed_per_filter_config:
+                  envoy.filters.http.fault:
+                    "@type": ${FAULT}
+                    abort: { http_status: 418, percentage: { numerator: 100 } }
+              - match: { prefix: /slow }
+                route: { cluster: ws }
+                typed_per_filter_config:
+                  envoy.filters.http.fault:
+                    "@type": ${FAULT}
+                    delay: { fixed_delay: 0.05s, percentage: { numerator: 100 } }
+              - match: { prefix: / }
+                route: { cluster: ws }`;
+
+const HCM = '          upgrade_configs: [{ upgrade_type: websocket }]';
+
+/**
+ * The upstream app: on an upgrade it records the request, answers 101 and, once it has read `ping`,
+ * sends `pong!pong!` (4 bytes in, 10 out); `/refuse` gets 426 and a connection it keeps open.
+ */
+interface App {
+  readonly server: Server;
+  readonly port: number;
+  readonly seen: { url: string; headers: IncomingMessage['headers'] }[];
+}
+
+async function startApp(): Promise<App> {
+  const seen: App['seen'] = [];
+  const server = createServer((_req, res) => res.end('plain'));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    if (req.url === '/refuse') return void socket.write('HTTP/1.1 426 Upgrade Required\r\ncontent-type: text/plain\r\ncontent-length: 4\r\n\r\nnope');
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
+    let got = '';
+    socket.on('data', (d: Buffer) => {
+      got += d.toString();
+      if (got === 'ping') socket.write('pong!pong!');
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port, seen };
+}
+
+/** A raw client connection: everything it reads, and a wait for text or for the close. */
+class RawClient {
+  text = '';
+  readonly socket: Socket;
+  readonly closed: Promise<void>;
+  private waiters: (() => void)[] = [];
+
+  constructor(port: number) {
+    this.socket = connect({ host: '127.0.0.1', port });
+    this.socket.on('data', (d: Buffer) => {
+      this.text += d.toString();
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.socket.on('error', () => this.socket.destroy());
+    this.closed = once(this.socket, 'close').then(() => undefined);
+  }
+
+  upgrade(path: string, extra = ''): this {
+    this.socket.write(`GET ${path} HTTP/1.1\r\nhost: app\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`);
+    return this;
+  }
+
+  async until(text: string): Promise<string> {
+    const seen = new Promise<void>((resolve) => {
+      const check = (): void => (this.text.includes(text) ? resolve() : void this.waiters.push(check));
+      check();
+    });
+    await withDeadline(seen, 5000, JSON.stringify(text));
+    return this.text;
+  }
+
+  async untilClosed(): Promise<string> {
+    await withDeadline(this.closed, 5000, 'the proxy to close the connection');
+    return this.text;
+  }
+}
+
+describe('WebSocket upgrades through the filters, metrics and access log', () => {
+  let app: App;
+  let px: RunningProxy;
+  let port: number;
+  let dir: string;
+  let logFile: string;
+
+  const metrics = async (): Promise<string> => (await request(`http://127.0.0.1:${px.adminPort}/stats/prometheus`)).body.text();
+  const logLines = (path: string): Record<string, unknown>[] =>
+    (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r['path'] === path);
+
+  beforeAll(async () => {
+    app = await startApp();
+    dir = mkdtempSync(join(tmpdir(), 'weft-upgrade-'));
+    logFile = join(dir, 'access.log');
+    px = await startProxy(bootstrap(httpListener('out', VHOSTS, { filters: FILTERS, hcm: HCM }), cluster('ws', [app.port])), { accessLog: logFile });
+    port = px.port('out');
+  });
+  afterAll(async () => {
+    await px.close();
+    app.server.closeAllConnections();
+    app.server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an upgrade through an ALLOW policy tunnels, and is counted (101) and logged once with the bytes each way when it closes', async () => {
+    const c = new RawClient(port).upgrade('/ws/chat');
+    expect(await c.until('\r\n\r\n')).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    c.socket.write('ping');
+    await c.until('pong!pong!');
+    c.socket.end();
+    await c.untilClosed();
+    const lines = await waitFor(() => (logLines('/ws/chat').length > 0 ? logLines('/ws/chat') : null), { what: 'the access-log line of /ws/chat' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ method: 'GET', status: 101, flags: '-', upstreamCluster: 'ws', bytesReceived: 4, bytesSent: 10 });
+    expect(String(lines[0]['requestId'])).not.toBe('');
+    const text = await metrics();
+    expect(metricSum(text, 'istio_requests_total', 'response_code="101"')).toBe(1);
+    expect(metricSum(text, 'istio_request_duration_milliseconds_count', 'response_code="101"')).toBe(1);
+  });
+
+  it('the upgrade request upstream carries the route and virtual host header mutations, the prefix rewrite and an x-request-id', async () => {
+    const before = app.seen.length;
+    const c = new RawClient(port).upgrade('/old/chat');
+    await c.until('101 Switching Protocols');
+    c.socket.destroy();
+    const seen = app.seen[before];
+    expect(seen.url).toBe('/new/chat');
+    expect(seen.headers).toMatchObject({ 'x-route-added': 'route', 'x-vhost-added': 'vhost', upgrade: 'websocket', connection: 'upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' });
+    expect(seen.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen.headers['traceparent']).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+  });
+
+  it.each([
+    ['a DENY policy', '/denied/chat'],
+    ['no ALLOW policy', '/elsewhere'],
+  ])('%s refuses the upgrade with 403 and closes; the upstream never sees it', async (_name, path) => {
+    const before = app.seen.length;
+    const got = await new RawClient(port).upgrade(path).untilClosed();
+    expect(got).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(got).toMatch(/\r\nx-weft-error: WEFT_ERR_PROXY_RBAC_DENIED: /);
+    expect(got.endsWith('\r\n\r\nRBAC: access denied')).toBe(true);
+    expect(app.seen.length).toBe(before);
+    const lines = await waitFor(() => (logLines(path).length > 0 ? logLines(path) : null), { what: `the access-log line of ${path}` });
+    expect(lines).toEqual([expect.objectContaining({ status: 403, flags: 'RBAC' })]);
+  });
+
+  it('a fault abort answers the upgrade with its status; a fault delay holds it, then it tunnels', async () => {
+    const before = app.seen.length;
+    const aborted = await new RawClient(port).upgrade('/teapot').untilClosed();
+    expect(aborted).toMatch(/^HTTP\/1\.1 418 /);
+    expect(aborted).toContain('x-weft-error: WEFT_ERR_PROXY_FAULT_ABORT');
+    expect(app.seen.length).toBe(before);
+    const delayed = new RawClient(port).upgrade('/slow');
+    await delayed.until('101 Switching Protocols');
+    delayed.socket.write('ping');
+    await delayed.until('pong!pong!');
+    delayed.socket.destroy();
+    expect(app.seen.map((s) => s.url).slice(before)).toEqual(['/slow']);
+  });
+
+  it('an upstream that does not switch: its answer is relayed as it is, the connection closed, and counted with its status', async () => {
+    const got = await new RawClient(port).upgrade('/refuse').untilClosed();
+    expect(got).toMatch(/^HTTP\/1\.1 426 Upgrade Required\r\n/);
+    expect(got.endsWith('\r\n\r\nnope')).toBe(true);
+    await waitFor(async () => metricSum(await metrics(), 'istio_requests_total', 'response_code="426"') === 1, { what: 'the 426 in istio_requests_total' });
+    const lines = await waitFor(() => (logLines('/refuse').length > 0 ? logLines('/refuse') : null), { what: 'the access-log line of /refuse' });
+    expect(lines).toEqual([expect.objectContaining({ status: 426, bytesSent: 4 })]);
+  });
+
+  it('no healthy host: 503 UH written to the socket, then closed', async () => {
+    const vhosts = `
+            - name: ws
+              domains: ["*"]
+              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const down = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: HCM }), cluster('ws', [{ port: app.port, health: 'UNHEALTHY' }])));
+    try {
+      const got = await new RawClient(down.port('out')).upgrade('/ws').untilClosed();
+      expect(got).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+      expect(got).toContain('x-weft-error: WEFT_ERR_PROXY_NO_HEALTHY_UPSTREAM');
+      const text = await (await request(`http://127.0.0.1:${down.adminPort}/stats/prometheus`)).body.text();
+      expect(metricSum(text, 'istio_requests_total', 'response_code="503"', 'response_flags="UH"')).toBe(1);
+    } finally {
+      await down.close();
+    }
+  });
+});
