@@ -93,6 +93,13 @@ describe('resources generated for a sidecar, as decoded from the wire', () => {
     expect(Object.keys(shape(typeUrl, name)).sort()).toEqual(fields);
   });
 
+  it.each(['outbound', 'inbound'])('the %s connection managers allow WebSocket upgrades (Istio enables them on every sidecar HCM)', (name) => {
+    const listener = shape(TYPE_URL.listener, name) as { filter_chains: { filters: { typed_config: Record<string, unknown> }[] }[] };
+    const hcms = listener.filter_chains.flatMap((c) => c.filters.map((f) => f.typed_config));
+    expect(hcms.length).toBeGreaterThan(0);
+    for (const hcm of hcms) expect(hcm['upgrade_configs']).toEqual([{ upgrade_type: 'websocket' }]);
+  });
+
   it('subset clusters merge the subset policy over the top level (v3: RANDOM, top-level pool and outlier detection kept)', () => {
     expect(shape(TYPE_URL.cluster, `outbound|9080|v3|${REVIEWS}`)).toMatchObject({
       lb_policy: 'RANDOM',

@@ -1,12 +1,13 @@
 import { inboundClusterName, INBOUND, OUTBOUND } from '../model/resource-names';
 import { inboundChains, type InboundMtlsMode } from './tls.generator';
-import { adsConfigSource, duration, faultFilter, HCM_FILTER_NAME, HCM_TYPE, routerFilter, socketAddress } from './xds-values';
+import { adsConfigSource, duration, faultFilter, HCM_FILTER_NAME, HCM_TYPE, routerFilter, socketAddress, websocketUpgrades } from './xds-values';
 
 const LOOPBACK = '127.0.0.1';
 
 /**
  * The sidecar's `outbound` listener (127.0.0.1:<outboundPort>): an HTTP connection manager whose routes
  * come over RDS `outbound` (itself VHDS-backed), with the fault filter (per-route faults) and the router.
+ * WebSocket upgrades are on (Istio's default), on the inbound listener too.
  */
 export function generateOutboundListener(outboundPort: number): Record<string, unknown> {
   const hcm = {
@@ -15,6 +16,7 @@ export function generateOutboundListener(outboundPort: number): Record<string, u
     codec_type: 'AUTO',
     rds: { route_config_name: OUTBOUND, config_source: adsConfigSource() },
     http_filters: [faultFilter(), routerFilter()],
+    upgrade_configs: websocketUpgrades(),
   };
   return listener(OUTBOUND, outboundPort, 'OUTBOUND', hcm);
 }
@@ -32,6 +34,7 @@ export function generateInboundListener(inboundPort: number, appPort: number, mt
     codec_type: 'AUTO',
     route_config: { name: INBOUND, virtual_hosts: [{ name: INBOUND, domains: ['*'], routes: [route] }] },
     http_filters: [routerFilter()],
+    upgrade_configs: websocketUpgrades(),
   };
   return listener(INBOUND, inboundPort, 'INBOUND', hcm, mtls);
 }

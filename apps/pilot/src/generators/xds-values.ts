@@ -37,6 +37,14 @@ export function faultFilter(): Record<string, unknown> {
   return { name: FAULT_FILTER_NAME, typed_config: { '@type': FAULT_TYPE } };
 }
 
+/**
+ * `upgrade_configs` of every HTTP connection manager pilot generates: WebSocket upgrades allowed, as
+ * Istio enables them by default on its sidecar listeners (they still go through the HTTP filters).
+ */
+export function websocketUpgrades(): Record<string, unknown>[] {
+  return [{ upgrade_type: 'websocket' }];
+}
+
 export function socketAddress(address: string, port: number): Record<string, unknown> {
   return { socket_address: { address, port_value: port } };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { createTestInfra, waitFor, type TestInfra } from '@weft/testing';
-import { callThrough, registerMeshedInstance, startPilot, startRegistry, VersionApp, weftctl, type PilotProcess, type Running } from './mesh-harness';
+import { callThrough, registerMeshedInstance, startPilot, startRegistry, upgradeThrough, VersionApp, weftctl, type PilotProcess, type Running } from './mesh-harness';
 import { startCa, startMeshedSidecar, tokenFile, type CaProcess } from './mtls-harness';
 
 /**
@@ -104,5 +104,22 @@ describe('AuthorizationPolicy on mTLS identities (end to end)', () => {
     const before = app.served;
     expect(await observe()).toBe(expected);
     expect(app.served - before).toBe([phase.mtls, phase.plaintext].filter((s) => s === 200).length);
+  }, 30_000);
+
+  it('a WebSocket upgrade goes through both pilot-configured sidecars over mTLS, and the RBAC filter refuses an unauthorised one', async () => {
+    if (applied !== '') expect((await weftctl(pilot.http, ['delete', '-f', '-'], applied)).code).toBe(0);
+    applied = PHASES[0].yaml; // ALLOW principals [productpage]: mTLS through productpage passes, plaintext does not
+    expect((await weftctl(pilot.http, ['apply', '-f', '-'], applied)).stderr).toBe('');
+    await waitFor(async () => (await callThrough(agent, productpage.outbound, HOST)).status === 200 && (await plaintext()) === 403, { timeoutMs: 15_000, what: 'the productpage-only policy' });
+    const before = app.upgrades.length;
+    const tunnelled = await upgradeThrough(productpage.outbound, HOST, 'hello over mTLS');
+    expect(tunnelled).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    expect(tunnelled.endsWith('\r\n\r\nhello over mTLS')).toBe(true);
+    expect(app.upgrades.length - before).toBe(1);
+    expect(app.upgrades[before]['x-request-id']).toEqual(expect.any(String));
+    const refused = await upgradeThrough(reviews.inbound, HOST, 'never');
+    expect(refused).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(refused).toContain('x-weft-error: WEFT_ERR_PROXY_RBAC_DENIED');
+    expect(app.upgrades.length - before).toBe(1);
   }, 30_000);
 });

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { serviceEnv, startProcess, type TestInfra, type TestProcess } from '@weft/testing';
+import { serviceEnv, startProcess, withDeadline, type TestInfra, type TestProcess } from '@weft/testing';
 
 /**
  * The mesh as users run it, for end-to-end tests: the built bins of weft-registry, weft-pilot,
@@ -115,10 +116,14 @@ export function weftctl(pilotHttp: string, args: readonly string[], input?: stri
   });
 }
 
-/** An app instance answering `{service, version}` as JSON; counts what it served. */
+/**
+ * An app instance answering `{service, version}` as JSON; counts what it served. A WebSocket upgrade
+ * is accepted (101) and then echoes the bytes it reads; `upgrades` keeps the upgrade requests seen.
+ */
 export class VersionApp {
   served = 0;
   port = 0;
+  readonly upgrades: IncomingMessage['headers'][] = [];
   private server: Server | null = null;
 
   constructor(readonly service: string, readonly version: string) {}
@@ -129,6 +134,12 @@ export class VersionApp {
       req.resume();
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ service: this.service, version: this.version }));
+    });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+      this.upgrades.push(req.headers);
+      socket.on('error', () => socket.destroy());
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
+      socket.pipe(socket);
     });
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
@@ -191,6 +202,34 @@ export async function callThrough(agent: Agent, outboundPort: number, host: stri
     return { status: res.statusCode, version };
   } catch {
     return { status: 0, version: null };
+  }
+}
+
+/**
+ * A WebSocket upgrade to `port` with the given Host, then `payload`: resolves with everything read once
+ * the echoed payload came back, or the connection closed (a refusal).
+ */
+export async function upgradeThrough(port: number, host: string, payload: string): Promise<string> {
+  const socket = connect({ host: '127.0.0.1', port });
+  let got = '';
+  let sent = false;
+  const done = new Promise<string>((resolve) => {
+    socket.on('data', (d: Buffer) => {
+      got += d.toString();
+      if (!sent && got.startsWith('HTTP/1.1 101 ') && got.includes('\r\n\r\n')) {
+        sent = true;
+        socket.write(payload);
+      }
+      if (got.endsWith(payload)) resolve(got);
+    });
+    socket.once('close', () => resolve(got));
+    socket.once('error', () => resolve(got));
+  });
+  socket.write(`GET /ws HTTP/1.1\r\nhost: ${host}\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+  try {
+    return await withDeadline(done, 10_000, `an upgrade through port ${port}`);
+  } finally {
+    socket.destroy();
   }
 }
 
