@@ -9,7 +9,7 @@ function dnsCluster(type: string, extra: Record<string, unknown> = {}, lbEndpoin
   return { name: 'ratings', type, connect_timeout: '1s', load_assignment: { cluster_name: 'ratings', endpoints: [{ lb_endpoints: lbEndpoints }] }, ...extra };
 }
 
-function issues(obj: unknown): { path: string; message: string }[] {
+function issues(obj: unknown): readonly { path: string; message: string }[] {
   try {
     clusterFromProto(obj, 'c');
   } catch (err) {
