@@ -154,7 +154,8 @@ export class RouteStage implements HttpHandler {
     const path = rewritePath(route, ctx.path);
     const hash = action.hashPolicy.length === 0 ? null : requestHash(action.hashPolicy, ctx);
     if (ctx.upgrade !== null) {
-      const plan = { cluster, path, headers, hash, responseHeaderOps: picked.responseHeaderOps };
+      const idleTimeoutMs = idleTimeoutOf(action.idleTimeoutMs, this.active.hcm.streamIdleTimeoutMs);
+      const plan = { cluster, path, headers, hash, idleTimeoutMs, responseHeaderOps: picked.responseHeaderOps };
       return new UpgradeTunnel(ctx, ctx.upgrade, plan, this.deps.onDone).start();
     }
     const h2End = ctx.protocol === 'HTTP/2' ? ((ctx.req as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders ?? false) : null;

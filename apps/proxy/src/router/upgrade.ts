@@ -18,6 +18,8 @@ export interface UpgradePlan {
   readonly headers: string[];
   /** The route's hash policy applied to the request (ring hash / Maglev), or null. */
   readonly hash: number | null;
+  /** A switched tunnel silent this long either way is closed (route idle_timeout, else stream_idle_timeout); null: never. */
+  readonly idleTimeoutMs: number | null;
   readonly responseHeaderOps: readonly HeaderOp[];
 }
 
@@ -46,9 +48,11 @@ function upstreamReset(cluster: string, cause: Error): ProxyError {
  * One upgraded request (WebSocket) after the route and the HTTP filters let it through: the request
  * head goes to a host of the cluster over Cluster.connectRaw (the cluster's mTLS/TLS when it has
  * one). A 101 switches the connection to a tunnel relaying bytes both ways; any other response is
- * relayed as it is and the connection closed. The request is reported once (`onDone`), when the
- * tunnel closes: status 101, its lifetime, the bytes relayed each way (Envoy logs an upgraded stream
- * at its end); failures are answered through rescue() with their response flag.
+ * relayed as it is and the connection closed. A tunnel silent both ways for the stream idle timeout
+ * is closed (Envoy: the route's idle_timeout, else the HCM's stream_idle_timeout, 5 min by default).
+ * The request is reported once (`onDone`), when the tunnel closes: status 101, its lifetime, the
+ * bytes relayed each way (Envoy logs an upgraded stream at its end); failures are answered through
+ * rescue() with their response flag.
  */
 export class UpgradeTunnel {
   private host: Host | null = null;
@@ -114,6 +118,8 @@ export class UpgradeTunnel {
     up.pipe(down);
     up.once('close', () => this.close());
     up.on('error', () => this.close());
+    // Reads and writes both re-arm a socket's timeout: the downstream sees traffic of either direction.
+    if (this.plan.idleTimeoutMs !== null) (down as Socket).setTimeout(this.plan.idleTimeoutMs, () => this.close());
   }
 
   /** Not switched: the upstream's answer is relayed as it is, then the connection closes. */

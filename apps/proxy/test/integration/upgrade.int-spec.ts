@@ -224,6 +224,28 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
     expect(lines).toEqual([expect.objectContaining({ status: 426, bytesSent: 4 })]);
   });
 
+  it('a tunnel silent for the stream idle timeout is closed and then reported (101)', async () => {
+    const vhosts = `
+            - name: ws
+              domains: ["*"]
+              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const idle = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: `${HCM}\n          stream_idle_timeout: 0.2s` }), cluster('ws', [app.port])));
+    try {
+      const c = new RawClient(idle.port('out')).upgrade('/idle');
+      await c.until('101 Switching Protocols');
+      c.socket.write('ping');
+      await c.until('pong!pong!');
+      await c.untilClosed();
+      const text = await waitFor(async () => {
+        const t = await (await request(`http://127.0.0.1:${idle.adminPort}/stats/prometheus`)).body.text();
+        return metricSum(t, 'istio_requests_total', 'response_code="101"') === 1 ? t : null;
+      }, { what: 'the closed tunnel in istio_requests_total' });
+      expect(metricSum(text, 'istio_response_bytes_sum', 'response_code="101"')).toBe(10);
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('no healthy host: 503 UH written to the socket, then closed', async () => {
     const vhosts = `
             - name: ws
