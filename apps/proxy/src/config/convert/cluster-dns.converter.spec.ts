@@ -1,5 +1,5 @@
 import { ProxyConfigError } from '../proxy-config.error';
-import { clusterFromProto } from '../resource.converters';
+import { clusterFromProto, clusterResourceFromProto } from '../resource.converters';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the specs edit plain cluster objects */
 
@@ -42,6 +42,12 @@ describe('STRICT_DNS / LOGICAL_DNS clusters', () => {
     expect(m.dns).toEqual({ type: 'LOGICAL_DNS', lookupFamily: 'V4_ONLY', refreshRateMs: 30_000, failureRefresh: { baseMs: 2000, maxMs: 20_000 }, waitForWarmOnInit: false });
     const withMax = clusterFromProto(dnsCluster('STRICT_DNS', { dns_failure_refresh_rate: { base_interval: '1s', max_interval: '4s' } }));
     expect(withMax.dns?.failureRefresh).toEqual({ baseMs: 1000, maxMs: 4000 });
+  });
+
+  it('arrive over CDS as they are: resolved by the proxy, no EDS name to subscribe to', () => {
+    const r = clusterResourceFromProto(dnsCluster('STRICT_DNS'));
+    expect(r.edsServiceName).toBeNull();
+    expect(r.cluster.dns?.type).toBe('STRICT_DNS');
   });
 
   it('leave STATIC and EDS clusters without DNS settings', () => {
