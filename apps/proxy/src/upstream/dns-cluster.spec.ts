@@ -275,6 +275,23 @@ describe('DNS clusters (fake resolver, fake clock)', () => {
     expect(dns.calls).toHaveLength(1);
   });
 
+  it('changed DNS settings re-resolve at once, keeping the current hosts until the answer', async () => {
+    dns.set('ratings.svc', '10.0.0.1', 'fd00::1');
+    const c = start(model('STRICT_DNS', ['ratings.svc'], { dns_lookup_family: 'V4_ONLY' }));
+    await settle();
+    expect(ids(c)).toEqual(['10.0.0.1:9080']);
+    const next = model('STRICT_DNS', ['ratings.svc'], { dns_lookup_family: 'V6_ONLY' });
+    manager.apply(new Map([[next.name, next]]));
+    expect(ids(c)).toEqual(['10.0.0.1:9080']);
+    await settle();
+    expect(dns.calls.map((x) => [x.family, x.at])).toEqual([
+      [4, 0],
+      [6, 0],
+    ]);
+    expect(ids(c)).toEqual(['[fd00::1]:9080']);
+    expect(timers.pending()).toEqual([5_000]);
+  });
+
   it('stops its timers when the cluster is removed, also with a lookup in flight', async () => {
     dns.set('ratings.svc', '10.0.0.1');
     start(model('STRICT_DNS', ['ratings.svc']));
