@@ -295,6 +295,7 @@ export class Proxy implements AdminTarget {
       lbPolicy: c.model.lbPolicy,
       hosts: c.hosts.map((h) => ({
         address: h.id,
+        hostname: h.hostname,
         health: h.health,
         ejected: h.ejected,
         weight: h.weight,

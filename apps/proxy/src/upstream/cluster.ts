@@ -16,7 +16,7 @@ import type { Logger } from '@weft/shared';
 import type { ProxyMetrics } from '../observability/proxy-metrics';
 import { upstreamTlsConnector } from '../tls/upstream-connector';
 import type { WorkloadIdentity } from '../tls/workload-identity';
-import { DnsDiscovery } from './dns-discovery';
+import { DnsDiscovery, type ResolvedEndpoint } from './dns-discovery';
 import type { DnsDeps } from './dns-lookup';
 import { Host, type HostPoolOptions } from './host';
 import { outlierResultOf, type UpstreamOutcome } from './outcome';
@@ -100,7 +100,7 @@ export class Cluster {
   }
 
   /** The endpoints to build hosts from: the model's, or for a DNS cluster their resolved addresses. */
-  private discover(model: ClusterModel): readonly EndpointModel[] {
+  private discover(model: ClusterModel): readonly (EndpointModel | ResolvedEndpoint)[] {
     if (model.dns === null) {
       this.dns?.stop();
       this.dns = null;
@@ -118,7 +118,7 @@ export class Cluster {
   }
 
   /** Keeps hosts whose endpoint and pool settings are unchanged; new ones get a pool, gone ones close. */
-  private setHosts(model: ClusterModel, endpoints: readonly EndpointModel[]): readonly LoadBalancer<Host>[] {
+  private setHosts(model: ClusterModel, endpoints: readonly (EndpointModel | ResolvedEndpoint)[]): readonly LoadBalancer<Host>[] {
     const poolOptions = poolOptionsOf(model);
     const samePool = this.hosts.length > 0 && JSON.stringify(poolOptionsOf(this.model)) === JSON.stringify(poolOptions);
     const old = new Map(this.hosts.map((h) => [h.id, h]));
@@ -133,7 +133,7 @@ export class Cluster {
         next.push(prev);
         old.delete(id);
       } else {
-        next.push(new Host(ep, poolOptions, new PeakEwma(now()), weights[i], this.identity));
+        next.push(new Host(ep, poolOptions, new PeakEwma(now()), weights[i], this.identity, 'hostname' in ep ? ep.hostname : ''));
       }
     }
     for (const gone of old.values()) void gone.close();

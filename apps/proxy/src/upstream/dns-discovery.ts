@@ -3,6 +3,11 @@ import { backoffDelay, type Logger } from '@weft/shared';
 import { lookupFamilyArg, selectAddresses, type DnsDeps } from './dns-lookup';
 import { DnsTarget, type DnsTargetOwner } from './dns-target';
 
+/** An endpoint of a DNS cluster with one resolved address, and the name it came from. */
+export interface ResolvedEndpoint extends EndpointModel {
+  readonly hostname: string;
+}
+
 /**
  * The hosts of a STRICT_DNS or LOGICAL_DNS cluster (Envoy's strict / logical DNS service discovery):
  * one DnsTarget per endpoint hostname, each resolved at once, then every dns_refresh_rate; a failed
@@ -51,8 +56,8 @@ export class DnsDiscovery implements DnsTargetOwner {
    * (LOGICAL_DNS: the first address only), with the endpoint's weight, locality, priority and
    * health. An address:port reached through several endpoints is one host (the first one's).
    */
-  endpoints(model: ClusterModel): EndpointModel[] {
-    const out: EndpointModel[] = [];
+  endpoints(model: ClusterModel): ResolvedEndpoint[] {
+    const out: ResolvedEndpoint[] = [];
     const seen = new Set<string>();
     const logical = model.dns?.type === 'LOGICAL_DNS';
     for (const ep of model.endpoints) {
@@ -61,7 +66,7 @@ export class DnsDiscovery implements DnsTargetOwner {
         const id = `${address}|${ep.port}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        out.push({ ...ep, address });
+        out.push({ ...ep, address, hostname: ep.address });
       }
     }
     return out;

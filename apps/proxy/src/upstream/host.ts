@@ -23,6 +23,8 @@ export interface HostPoolOptions {
 export class Host implements EwmaHost {
   readonly id: string;
   readonly address: string;
+  /** The DNS name this address was resolved from (STRICT_DNS / LOGICAL_DNS); '' otherwise. */
+  readonly hostname: string;
   readonly port: number;
   readonly weight: number;
   readonly locality: Locality;
@@ -45,8 +47,10 @@ export class Host implements EwmaHost {
     /** Effective load-balancing weight (endpoint and locality weights, see effectiveWeights). */
     weight: number,
     identity: WorkloadIdentity | null = null,
+    hostname = '',
   ) {
     this.address = ep.address;
+    this.hostname = hostname;
     this.port = ep.port;
     this.id = ep.address.includes(':') ? `[${ep.address}]:${ep.port}` : `${ep.address}:${ep.port}`;
     this.weight = weight;

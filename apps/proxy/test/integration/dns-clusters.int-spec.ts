@@ -32,9 +32,10 @@ describe('DNS clusters (system resolver, real sockets)', () => {
     const res = await request(`http://127.0.0.1:${px.adminPort}${path}`);
     return { status: res.statusCode, body: await res.body.text() };
   };
+  /** The cluster's hosts in /clusters, as `hostname → address`. */
   const hostsOf = async (name: string): Promise<string[]> => {
-    const dump = JSON.parse((await adminGet('/clusters')).body) as { name: string; hosts: { address: string }[] }[];
-    return (dump.find((c) => c.name === name)?.hosts ?? []).map((h) => h.address);
+    const dump = JSON.parse((await adminGet('/clusters')).body) as { name: string; hosts: { address: string; hostname: string }[] }[];
+    return (dump.find((c) => c.name === name)?.hosts ?? []).map((h) => `${h.hostname} → ${h.address}`);
   };
 
   beforeAll(async () => {
@@ -60,13 +61,13 @@ describe('DNS clusters (system resolver, real sockets)', () => {
   it('STRICT_DNS: requests reach the upstream at the address localhost resolved to', async () => {
     const r = await get(px.port('out'), '/ratings/1', { host: 'strict' });
     expect(r).toMatchObject({ status: 200, body: 'ratings' });
-    expect(await hostsOf('strict')).toEqual([`127.0.0.1:${ratings.port}`]);
+    expect(await hostsOf('strict')).toEqual([`localhost → 127.0.0.1:${ratings.port}`]);
   });
 
   it('LOGICAL_DNS: requests reach the upstream through the one logical host', async () => {
     const r = await get(px.port('out'), '/ratings/2', { host: 'logical' });
     expect(r).toMatchObject({ status: 200, body: 'ratings' });
-    expect(await hostsOf('logical')).toEqual([`127.0.0.1:${ratings.port}`]);
+    expect(await hostsOf('logical')).toEqual([`localhost → 127.0.0.1:${ratings.port}`]);
   });
 
   it('a name that does not resolve: 503 with flag UH and no healthy upstream; the other clusters keep serving', async () => {
