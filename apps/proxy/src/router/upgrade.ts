@@ -2,7 +2,7 @@ import { request as h1Request, type ClientRequest, type IncomingMessage, type Se
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { applyHeaderOps, applyHeaderOpsToList, type CompiledRoute, type HeaderOp, type HttpConnectionManagerModel } from '@weft/proxy-core';
-import { ProxyError, noHealthyUpstream } from '../errors/proxy-error';
+import { ProxyError, noHealthyUpstream, overflow } from '../errors/proxy-error';
 import { localReply, rescue, type LocalReply } from '../errors/rescue';
 import type { RequestContext, UpgradeStream } from '../listener/request-context';
 import type { Cluster } from '../upstream/cluster';
@@ -56,6 +56,8 @@ function upstreamReset(cluster: string, cause: Error): ProxyError {
  */
 export class UpgradeTunnel {
   private host: Host | null = null;
+  /** Holds one of the cluster's max_requests while open (an upgraded stream is an active request in Envoy). */
+  private holdsRequest = false;
   private upstream: Duplex | null = null;
   private request: ClientRequest | null = null;
   private switched = false;
@@ -73,6 +75,11 @@ export class UpgradeTunnel {
     this.ctx.upstreamCluster = cluster.name;
     const host = cluster.pick(this.plan.hash, null);
     if (host === null) return this.fail(noHealthyUpstream(cluster.name));
+    if (!cluster.breaker.tryAcquire('requests')) {
+      cluster.countOverflow('requests');
+      return this.fail(overflow(cluster.name, 'requests'));
+    }
+    this.holdsRequest = true;
     this.host = host;
     this.ctx.upstreamHost = host.id;
     host.activeRequests++;
@@ -159,6 +166,7 @@ export class UpgradeTunnel {
     if (this.closed) return;
     this.closed = true;
     if (this.host !== null) this.host.activeRequests--;
+    if (this.holdsRequest) this.plan.cluster.breaker.release('requests');
     this.request?.destroy();
     this.upstream?.destroy();
     const down = this.stream.socket as Socket;

@@ -246,6 +246,28 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
     }
   });
 
+  it('an open tunnel holds one of the cluster\'s max_requests: the next upgrade overflows (503 UO) until it closes', async () => {
+    const vhosts = `
+            - name: ws
+              domains: ["*"]
+              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const breakers = '    circuit_breakers: { thresholds: [{ max_requests: 1 }] }';
+    const small = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: HCM }), cluster('ws', [app.port], breakers)));
+    try {
+      const first = new RawClient(small.port('out')).upgrade('/first');
+      await first.until('101 Switching Protocols');
+      const second = await new RawClient(small.port('out')).upgrade('/second').untilClosed();
+      expect(second).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+      expect(second).toContain('x-weft-error: WEFT_ERR_PROXY_OVERFLOW');
+      first.socket.destroy();
+      await waitFor(async () => (await new RawClient(small.port('out')).upgrade('/third').until('\r\n\r\n')).startsWith('HTTP/1.1 101 '), {
+        what: 'an upgrade once the first tunnel closed',
+      });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('no healthy host: 503 UH written to the socket, then closed', async () => {
     const vhosts = `
             - name: ws
