@@ -4,6 +4,8 @@ import {
   PeakEwma,
   createBalancer,
   effectiveWeights,
+  levelForDraw,
+  priorityLoad,
   retryBudgetAllows,
   type ClusterModel,
   type CircuitResource,
@@ -35,6 +37,8 @@ export class Cluster {
   hosts: Host[] = [];
   /** One balancer per priority level, lowest (preferred) first. */
   private levels: readonly LoadBalancer<Host>[];
+  /** Percent of the traffic each level takes (Envoy's priority load), from its available hosts. */
+  private levelLoad: readonly number[] = [100];
   readonly breaker: CircuitBreaker;
   private outlier: ConsecutiveErrorsDetector<Host> | null = null;
   private outlierTimer: NodeJS.Timeout | null = null;
@@ -186,7 +190,10 @@ export class Cluster {
     this.levels = this.rebuild();
   }
 
-  /** Balancers per priority level (EDS priorities), built when hosts or their weights change. */
+  /**
+   * Balancers per priority level (EDS priorities) and the share of traffic each takes, built when
+   * hosts, their weights or their availability (health, ejection) change.
+   */
   private rebuild(): readonly LoadBalancer<Host>[] {
     const byPriority = new Map<number, Host[]>();
     for (const h of this.hosts) {
@@ -194,21 +201,28 @@ export class Cluster {
       if (level === undefined) byPriority.set(h.priority, [h]);
       else level.push(h);
     }
-    return [...byPriority.keys()]
-      .sort((a, b) => a - b)
-      .map((p) => createBalancer<Host>(this.model.lbPolicy, this.model, byPriority.get(p) ?? [], this.random, now));
+    const levels = [...byPriority.keys()].sort((a, b) => a - b).map((p) => byPriority.get(p) ?? []);
+    this.levelLoad = priorityLoad(levels.map((hs) => ({ available: hs.filter((h) => h.available).length, total: hs.length })));
+    return levels.map((hs) => createBalancer<Host>(this.model.lbPolicy, this.model, hs, this.random, now));
   }
 
   /**
-   * A host for one attempt, or null when none is available: from the lowest priority level that has
-   * an available host. A higher level takes over only when a whole level is down (Envoy spills over
-   * gradually by health percentage, with an overprovisioning factor).
+   * A host for one attempt, or null when none is available. With several priority levels the level
+   * is drawn by Envoy's priority load (traffic spills over to the next level gradually as a level
+   * loses available hosts, overprovisioning factor 1.4) — by the request hash when there is one, so a
+   * key keeps its level; a level that cannot give a host falls back to the others, lowest first.
    */
   pick(hash: number | null, exclude: ReadonlySet<Host> | null): Host | null {
+    const levels = this.levels;
     const ctx = { hash, exclude };
-    for (const lb of this.levels) {
-      const h = lb.pick(ctx);
-      if (h !== null) return h;
+    if (levels.length === 1) return levels[0].pick(ctx);
+    if (levels.length === 0) return null;
+    const first = levelForDraw(this.levelLoad, hash === null ? this.random() * 100 : Math.abs(hash) % 100);
+    const h = levels[first].pick(ctx);
+    if (h !== null) return h;
+    for (let i = 0; i < levels.length; i++) {
+      const other = i === first ? null : levels[i].pick(ctx);
+      if (other !== null) return other;
     }
     return null;
   }

@@ -47,11 +47,15 @@ ${ups.slice(1).map(ep).join('\n')}`;
   });
 });
 
-/** EDS priorities: priority 1 serves only while priority 0 has no available endpoint. */
+/**
+ * EDS priorities with Envoy's priority load: a level keeps all the traffic while overprovisioning
+ * (1.4) × its available share is ≥ 100 %, and spills the rest over to the next level as it loses
+ * hosts — 2 of 4 available: 70 % stays, 30 % goes to priority 1; none available: all to priority 1.
+ */
 describe('priority levels', () => {
   const ups: Upstream[] = [];
   let px: RunningProxy;
-  const yaml = (p0Health: string): string => {
+  const yaml = (p0Health: readonly string[]): string => {
     const ep = (u: Upstream, health = 'HEALTHY'): string =>
       `        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${u.port} } } }\n          health_status: ${health}`;
     const clusters = `
@@ -63,10 +67,10 @@ describe('priority levels', () => {
       endpoints:
       - priority: 0
         lb_endpoints:
-${ep(ups[0], p0Health)}
+${p0Health.map((h, i) => ep(ups[i], h)).join('\n')}
       - priority: 1
         lb_endpoints:
-${ep(ups[1])}`;
+${ep(ups[4])}`;
     const vhost = `
             - name: all
               domains: ["*"]
@@ -75,24 +79,41 @@ ${ep(ups[1])}`;
                 route: { cluster: tiers }`;
     return bootstrap(httpListener('out', vhost), clusters);
   };
+  /** Which tier served each of `n` requests (20 in flight at a time). */
+  const tiers = async (n: number): Promise<{ primary: number; backup: number }> => {
+    const out = { primary: 0, backup: 0 };
+    for (let i = 0; i < n; i += 20) {
+      const bodies = await Promise.all(Array.from({ length: Math.min(20, n - i) }, () => get(px.port('out'), '/', { host: 'x' })));
+      for (const r of bodies) out[r.body === 'backup' ? 'backup' : 'primary']++;
+    }
+    return out;
+  };
 
   beforeAll(async () => {
-    ups.push(await startUpstream('primary'), await startUpstream('backup'));
-    px = await startProxy(yaml('HEALTHY'));
+    for (let i = 0; i < 4; i++) ups.push(await startUpstream(`primary-${i}`));
+    ups.push(await startUpstream('backup'));
+    px = await startProxy(yaml(['HEALTHY', 'HEALTHY', 'HEALTHY', 'HEALTHY']));
   });
   afterAll(async () => {
     await px.close();
     for (const u of ups) await u.close();
   });
 
-  it('serves from priority 0, and from priority 1 once priority 0 is down', async () => {
-    const bodies = async (): Promise<Set<string>> => {
-      const out = new Set<string>();
-      for (let i = 0; i < 20; i++) out.add((await get(px.port('out'), '/', { host: 'x' })).body);
-      return out;
-    };
-    expect([...(await bodies())]).toEqual(['primary']);
-    await px.proxy.applyConfig(yaml('UNHEALTHY'));
-    expect([...(await bodies())]).toEqual(['backup']);
+  it('serves from priority 0 while it has enough hosts (all, or 3 of 4: 105 % with overprovisioning)', async () => {
+    expect(await tiers(100)).toEqual({ primary: 100, backup: 0 });
+    await px.proxy.applyConfig(yaml(['HEALTHY', 'HEALTHY', 'HEALTHY', 'UNHEALTHY']));
+    expect(await tiers(100)).toEqual({ primary: 100, backup: 0 });
+  });
+
+  it('spills 30 % over to priority 1 when half of priority 0 is down', async () => {
+    await px.proxy.applyConfig(yaml(['HEALTHY', 'HEALTHY', 'UNHEALTHY', 'UNHEALTHY']));
+    const { backup } = await tiers(2000);
+    // Binomial(2000, 0.3): sd ≈ 20.5; ±80 is about 4 sd.
+    expect(Math.abs(backup - 600)).toBeLessThanOrEqual(80);
+  });
+
+  it('serves everything from priority 1 once priority 0 is down', async () => {
+    await px.proxy.applyConfig(yaml(['UNHEALTHY', 'UNHEALTHY', 'UNHEALTHY', 'UNHEALTHY']));
+    expect(await tiers(100)).toEqual({ primary: 0, backup: 100 });
   });
 });
