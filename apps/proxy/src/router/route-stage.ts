@@ -150,7 +150,7 @@ export class RouteStage implements HttpHandler {
     const picked = pickCluster(route, this.deps.random);
     const cluster = picked === null ? undefined : this.deps.clusters.get(picked.name);
     if (picked === null || cluster === undefined) return this.reply(ctx, rescue(noCluster(picked?.name ?? '(none)'), ctx.grpc));
-    const headers = this.upstreamHeaders(ctx, route, picked);
+    const headers = this.upstreamHeaders(ctx, route, picked, !ctx.inbound && cluster.model.tls?.source !== 'files');
     const path = rewritePath(route, ctx.path);
     const hash = action.hashPolicy.length === 0 ? null : requestHash(action.hashPolicy, ctx);
     if (ctx.upgrade !== null) {
@@ -186,9 +186,9 @@ export class RouteStage implements HttpHandler {
    * host, request id and trace headers, x-forwarded-proto and the route's header mutations; an
    * upgrade keeps its `connection: upgrade` / `upgrade` pair.
    */
-  private upstreamHeaders(ctx: RequestContext, route: CompiledRoute, picked: CompiledCluster): string[] {
+  private upstreamHeaders(ctx: RequestContext, route: CompiledRoute, picked: CompiledCluster, sendPeer: boolean): string[] {
     const headers = upstreamRequestHeaders(ctx.req.rawHeaders, route.hostRewrite ?? ctx.authority);
-    const ids = ensureTraceHeaders(ctx.headers, headers, this.active.hcm.generateRequestId);
+    const ids = ensureTraceHeaders(ctx.headers, headers, this.active.hcm.generateRequestId, sendPeer);
     ctx.requestId = ids.requestId;
     ctx.traceId = ids.traceId;
     setHeader(headers, 'x-forwarded-proto', ctx.scheme);

@@ -4,12 +4,13 @@ const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const CALLER = 'b7ad6b7169203331';
 
 /** Incoming headers → the upstream list as route-stage builds it (a copy of the request's headers). */
-function run(headers: Record<string, string>) {
+function run(headers: Record<string, string>, sendPeer = false) {
   const out = Object.entries(headers).flat();
-  const ids = ensureTraceHeaders(headers, out, false);
+  const ids = ensureTraceHeaders(headers, out, false, sendPeer);
   const sent: Record<string, string> = {};
   for (let i = 0; i < out.length; i += 2) sent[out[i]] = out[i + 1];
-  return { ids, sent, span: takeSpanIds(headers), names: out.filter((_, i) => i % 2 === 0) };
+  const peers = out.filter((_, i) => i % 2 === 1 && out[i - 1] === PEER_HEADER);
+  return { ids, sent, span: takeSpanIds(headers), names: out.filter((_, i) => i % 2 === 0), peers };
 }
 
 describe('trace headers', () => {
@@ -50,7 +51,15 @@ describe('trace headers', () => {
     expect(inbound.sent['x-b3-spanid']).toBe(inbound.span?.spanId);
     expect(inbound.names).not.toContain(PEER_HEADER);
     expect(inbound.names.filter((n) => n === 'traceparent')).toHaveLength(1);
-    const outbound = run({});
+    const outbound = run({}, true);
     expect(outbound.sent[PEER_HEADER]).toBe('reviews-v1.default');
+  });
+
+  it('tracing on: an app cannot set the peer header, and none is sent where the proxy may not send it', () => {
+    configureTracing({ samplingPercent: 100, peer: 'reviews-v1.default' });
+    const spoofed = run({ [PEER_HEADER]: 'admin.kube-system' }, true);
+    expect(spoofed.peers).toEqual(['reviews-v1.default']);
+    const external = run({ [PEER_HEADER]: 'admin.kube-system' }, false);
+    expect(external.names).not.toContain(PEER_HEADER);
   });
 });

@@ -12,9 +12,11 @@ import { randomFillSync } from 'node:crypto';
  * span ids are kept for {@link takeSpanIds} (one WeakMap entry per sampled request only). Tracing off,
  * the ids sent are passed on untouched (a proxy that reports no span must not become a parent).
  *
- * Peer metadata (Istio's metadata exchange, reduced to one header): with tracing on, a request
- * arriving with `x-weft-peer` has it removed (an inbound proxy read it for the source workload; it
- * never reaches the app or the next hop), one arriving without gets this proxy's `<workload>.<namespace>`.
+ * Peer metadata (Istio's metadata exchange, reduced to one header): with tracing on, an incoming
+ * `x-weft-peer` is always removed (an inbound proxy read it for the source workload; it never reaches
+ * the app or the next hop, and an app cannot set its own), and this proxy's `<workload>.<namespace>`
+ * is added when `sendPeer` — outbound to a mesh destination only, never to a destination reached over
+ * TLS to files' certificates (DestinationRule SIMPLE/MUTUAL: outside the mesh) nor to the local app.
  */
 export interface TraceIds {
   readonly traceId: string;
@@ -80,6 +82,7 @@ export function ensureTraceHeaders(
   headers: Readonly<Record<string, string | string[] | undefined>>,
   out: string[],
   generateRequestId: boolean,
+  sendPeer = false,
 ): TraceIds {
   let requestId = first(headers['x-request-id']) ?? '';
   if (requestId === '' && generateRequestId) {
@@ -93,7 +96,7 @@ export function ensureTraceHeaders(
   if (m !== null) traceId = m[1];
   else if (b3 !== undefined && /^[0-9a-f]{16,32}$/.test(b3)) traceId = b3.padStart(32, '0');
   else traceId = hex(16);
-  if (tracing !== null) return traced(headers, out, tracing, { traceId, requestId }, m);
+  if (tracing !== null) return traced(headers, out, tracing, { traceId, requestId }, m, sendPeer);
   if (m === null) out.push('traceparent', `00-${traceId}-${hex(8)}-01`);
   if (b3 === undefined) out.push('x-b3-traceid', traceId, 'x-b3-spanid', hex(8), 'x-b3-sampled', '1');
   return { traceId, requestId };
@@ -112,6 +115,7 @@ function traced(
   cfg: TracingConfig,
   ids: TraceIds,
   m: RegExpExecArray | null,
+  sendPeer: boolean,
 ): TraceIds {
   const decided = callerSampled(headers, m);
   const sampled = decided ?? Math.random() * 100 < cfg.samplingPercent;
@@ -120,7 +124,6 @@ function traced(
   const spanId = sampled || m === null ? hex(8) : (parentId as string);
   if (sampled) sampledSpans.set(headers, { traceId: ids.traceId, spanId, parentId });
   const traceparent = `00-${ids.traceId}-${spanId}-${sampled ? '01' : '00'}`;
-  let peerSeen = false;
   let tpSet = false;
   for (let i = out.length - 2; i >= 0; i -= 2) {
     const name = out[i];
@@ -129,13 +132,10 @@ function traced(
       tpSet = true;
     }
     else if (name === 'x-b3-spanid' && sampled) out[i + 1] = spanId;
-    else if (name === PEER_HEADER) {
-      out.splice(i, 2);
-      peerSeen = true;
-    }
+    else if (name === PEER_HEADER) out.splice(i, 2);
   }
   if (!tpSet) out.push('traceparent', traceparent);
   if (first(headers['x-b3-traceid']) === undefined) out.push('x-b3-traceid', ids.traceId, 'x-b3-spanid', spanId, 'x-b3-sampled', sampled ? '1' : '0');
-  if (!peerSeen) out.push(PEER_HEADER, cfg.peer);
+  if (sendPeer) out.push(PEER_HEADER, cfg.peer);
   return ids;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { loadBootstrap, ProxyConfigError } from '../../src/config';
+import { configureTracing } from '../../src/router/trace-headers';
 import { bootstrap, cluster, get, httpListener, startProxy, type RunningProxy } from './harness';
 
 /**
@@ -61,7 +62,7 @@ async function startHttps(pki: Pki, requireClientCert: boolean): Promise<TlsUpst
       const socket = req.socket as TLSSocket;
       const peer = socket.getPeerCertificate();
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ sni: socket.servername, client: peer?.subject?.CN ?? null }));
+      res.end(JSON.stringify({ sni: socket.servername, client: peer?.subject?.CN ?? null, ...(req.headers['x-weft-peer'] === undefined ? {} : { peer: req.headers['x-weft-peer'] }) }));
     },
   );
   server.listen(0, '127.0.0.1');
@@ -135,6 +136,20 @@ describe('TLS origination from files (DestinationRule SIMPLE / MUTUAL)', () => {
     const res = await get(proxy.port('outbound'), '/', { host: 'simple.test' });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ sni: 'api.example.com', client: null });
+  });
+
+  it('with telemetry on, the peer-metadata header (x-weft-peer) never leaves for a destination outside the mesh', async () => {
+    configureTracing({ samplingPercent: 100, peer: 'productpage-v1.default' });
+    try {
+      const requests: Record<string, string>[] = [{ host: 'simple.test' }, { host: 'simple.test', 'x-weft-peer': 'admin.kube-system' }];
+      for (const headers of requests) {
+        const res = await get(proxy.port('outbound'), '/', headers);
+        expect(res.status).toBe(200);
+        expect(JSON.parse(res.body)).toEqual({ sni: 'api.example.com', client: null });
+      }
+    } finally {
+      configureTracing(null);
+    }
   });
 
   it('MUTUAL: the client certificate from the files is presented to a server that requires one', async () => {

@@ -21,11 +21,15 @@ describe('edge refs', () => {
     expect(parsePeer(value)).toEqual(expected);
   });
 
-  it('names an inbound caller by its peer header, else by the namespace of its SPIFFE ID, else unknown', () => {
+  it('names an inbound caller by its peer header (over mTLS only in its certificate\'s namespace), else by the namespace of its SPIFFE ID, else unknown', () => {
     let principal: string | null = null;
     const refs = new EdgeRefs({ id: 'p', service: 'reviews', workload: 'reviews-v1', namespace: 'default' }, () => principal);
     const spiffe = 'spiffe://cluster.local/ns/shop/sa/productpage';
-    expect(refs.inboundSource('productpage-v1.default', spiffe)).toEqual({ workload: 'productpage-v1', namespace: 'default', principal: spiffe });
+    expect(refs.inboundSource('productpage-v1.shop', spiffe)).toEqual({ workload: 'productpage-v1', namespace: 'shop', principal: spiffe });
+    // A header claiming another namespace than the certificate's is not believed.
+    expect(refs.inboundSource('productpage-v1.default', spiffe)).toEqual({ workload: 'unknown', namespace: 'shop', principal: spiffe });
+    // Without mTLS the header is the caller's (unauthenticated) claim.
+    expect(refs.inboundSource('productpage-v1.default', null)).toEqual({ workload: 'productpage-v1', namespace: 'default', principal: null });
     expect(refs.inboundSource(undefined, spiffe)).toEqual({ workload: 'unknown', namespace: 'shop', principal: spiffe });
     expect(refs.inboundSource(['x.y'], null)).toEqual({ workload: 'unknown', namespace: 'unknown', principal: null });
     expect(refs.inboundDestination(true).principal).toBeNull();

@@ -90,12 +90,19 @@ export class EdgeRefs {
     });
   }
 
-  /** Inbound: the caller named by its peer-metadata header, else by its SPIFFE ID's namespace. */
+  /**
+   * Inbound: the caller named by its peer-metadata header, else by its SPIFFE ID's namespace. Over
+   * mutual TLS the header is believed only when its namespace is the certificate's (a workload can
+   * name itself, not claim another namespace); a header that disagrees is ignored. Without mTLS the
+   * header is the caller's unauthenticated claim (as Istio's plaintext metadata exchange), reported
+   * with connection_security_policy "none".
+   */
   inboundSource(peerHeader: string | string[] | undefined, principal: string | null): SourceRef {
     const peer = typeof peerHeader === 'string' ? peerHeader : '';
     return cached(this.sources, `${peer}\u001f${principal ?? ''}`, () => {
-      const p = parsePeer(peer);
       const ns = principal === null ? null : (SPIFFE_NS.exec(principal)?.[1] ?? null);
+      const claimed = parsePeer(peer);
+      const p = claimed !== null && principal !== null && claimed.namespace !== ns ? null : claimed;
       return { workload: p?.workload ?? UNKNOWN, namespace: p?.namespace ?? ns ?? UNKNOWN, principal };
     });
   }
