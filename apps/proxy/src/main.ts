@@ -38,11 +38,16 @@ async function telemetryOf(flags: ProxyFlags): Promise<TelemetrySetup | null> {
   return { options, Reporter: TelemetryReporter };
 }
 
+/** The workload name: `<service>-<version label>` (Istio's deployment naming), or the service. */
+function workloadOf(flags: ProxyFlags): string {
+  const version = flags.labels['version'];
+  return version === undefined || version === '' ? flags.service : `${flags.service}-${version}`;
+}
+
 /** The proxy's identity from --service, --namespace, --labels version, --node-id. */
 function telemetryOptionsOf(flags: ProxyFlags): TelemetryOptions | null {
   if (flags.nats === undefined) return null;
-  const version = flags.labels['version'];
-  const workload = version === undefined || version === '' ? flags.service : `${flags.service}-${version}`;
+  const workload = workloadOf(flags);
   return {
     natsUrl: flags.nats,
     subjectPrefix: flags['subject-prefix'],
@@ -59,7 +64,7 @@ async function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: stri
     logger: log,
     parseConfig,
     accessLog: flags['access-log'],
-    workload: flags.service,
+    workload: workloadOf(flags),
     namespace: flags.namespace,
     drainTimeoutMs: flags['drain-timeout-ms'],
     adminPort,

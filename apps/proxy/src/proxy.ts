@@ -6,6 +6,7 @@ import { HttpListener } from './listener/http-listener';
 import type { RequestContext } from './listener/request-context';
 import { TcpProxyListener } from './listener/tcp-proxy';
 import { AccessLog } from './observability/access-log';
+import { PEER_HEADER, trustedPeer } from './observability/peer-metadata';
 import { ProxyMetrics } from './observability/proxy-metrics';
 import type { TelemetryOptions, TelemetryReporter } from './observability/telemetry/telemetry-reporter';
 import { configureTracing } from './router/trace-headers';
@@ -18,6 +19,7 @@ export interface ProxyOptions {
   /** Parses and validates a bootstrap text into a snapshot (admin POST /config, SIGHUP). */
   readonly parseConfig: (yaml: string) => ConfigSnapshot;
   readonly accessLog: 'stdout' | 'off' | string;
+  /** This workload's name (`<service>-<version label>`, or the service): metrics, peer metadata. */
   readonly workload: string;
   readonly namespace: string;
   readonly drainTimeoutMs: number;
@@ -76,7 +78,8 @@ export class Proxy implements AdminTarget {
     if (identity !== null) this.metrics.ownPrincipal = () => identity.spiffeId;
     this.clusters = new ClusterManager(this.metrics, options.logger.child({ component: 'cluster-manager' }), this.identity);
     this.telemetry = this.startTelemetry(options.telemetry ?? null);
-    this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx), onDemand: null };
+    const peer = `${options.workload}.${options.namespace}`;
+    this.deps = { clusters: this.clusters, random: Math.random, onDone: (ctx) => this.onRequestDone(ctx), onDemand: null, peer };
   }
 
   private startTelemetry(setup: TelemetrySetup | null): TelemetryReporter | null {
@@ -84,7 +87,7 @@ export class Proxy implements AdminTarget {
     const o = setup.options;
     const identity = this.identity;
     const reporter = new setup.Reporter(o, this.metrics.registry, this.logger.child({ component: 'telemetry' }), () => identity?.spiffeId ?? null);
-    configureTracing({ samplingPercent: o.traceSamplingPercent, peer: `${o.identity.workload}.${o.identity.namespace}` });
+    configureTracing({ samplingPercent: o.traceSamplingPercent });
     return reporter;
   }
 
@@ -258,6 +261,7 @@ export class Proxy implements AdminTarget {
       responseBytes: ctx.bytesSent,
       mtls,
       peerPrincipal,
+      peer: trustedPeer(ctx.inbound ? ctx.headers[PEER_HEADER] : ctx.upstreamPeer, mtls ? peerPrincipal : null),
     });
     if (this.telemetry !== null) this.telemetry.onRequest(ctx, status, durationMs, mtls, peerPrincipal);
     this.accessLog.write({

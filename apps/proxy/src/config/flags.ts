@@ -15,7 +15,7 @@ const FLAGS = {
   locality: { env: 'WEFT_PROXY_LOCALITY', help: 'node locality region/zone/subzone, sent to the xDS server' },
   labels: { env: 'WEFT_PROXY_LABELS', help: 'workload labels sent to the xDS server: a JSON object or k=v,k2=v2 (e.g. version=v1)' },
   'on-demand-timeout-ms': { env: 'WEFT_PROXY_ON_DEMAND_TIMEOUT_MS', help: 'longest hold of a request waiting for its virtual host from VHDS (default 5000)' },
-  service: { env: 'WEFT_PROXY_SERVICE', help: 'name of the local service (metrics: source_workload)' },
+  service: { env: 'WEFT_PROXY_SERVICE', help: 'name of the local service; with --labels version=V the workload is <service>-<V> (metrics: source_workload / destination_workload)' },
   namespace: { env: 'WEFT_PROXY_NAMESPACE', help: 'namespace of the local service (default "default")' },
   'admin-port': { env: 'WEFT_PROXY_ADMIN_PORT', help: 'admin port on 127.0.0.1 (overrides the bootstrap; default 15000)' },
   'outbound-port': { env: 'WEFT_PROXY_OUTBOUND_PORT', help: 'port of the OUTBOUND listener (overrides the bootstrap)' },

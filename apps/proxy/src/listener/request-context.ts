@@ -57,6 +57,8 @@ export class RequestContext {
   inbound = false;
   /** Was held for an on-demand virtual host and resumed: a second miss is a 404. */
   onDemandTried = false;
+  /** Outbound: the peer-metadata header of the upstream's response (the destination workload); else null. */
+  upstreamPeer: string | null = null;
   /** The peer's SPIFFE ID (`spiffe://td/ns/x/sa/y`) on an mTLS connection; null on plaintext. Read by RBAC. */
   peerPrincipal: string | null = null;
   /** An Upgrade (WebSocket) request: its connection becomes a tunnel when the upstream switches; else null. */

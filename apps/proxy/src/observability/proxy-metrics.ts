@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, type LabelValues } from 'prom-client';
+import { spiffeNamespace, type PeerWorkload } from './peer-metadata';
 import { RequestSeries, labelText, renderRequestSeries } from './request-series';
 
 /** Istio's standard request metric labels (a subset, same names), so Istio dashboards and Kiali work. */
@@ -6,6 +7,8 @@ type RequestLabel =
   | 'reporter'
   | 'source_workload'
   | 'source_workload_namespace'
+  | 'destination_workload'
+  | 'destination_workload_namespace'
   | 'destination_service'
   | 'destination_service_name'
   | 'destination_service_namespace'
@@ -45,6 +48,8 @@ export interface RequestRecord {
   mtls: boolean;
   /** The other side's SPIFFE ID: the verified client, or the identity the upstream must present. */
   peerPrincipal: string | null;
+  /** The other side's workload from its peer metadata, as far as it can be believed (trustedPeer); null: unknown. */
+  peer: PeerWorkload | null;
 }
 
 /**
@@ -91,7 +96,8 @@ export class ProxyMetrics {
 
   /** Records one request: one map lookup, then plain accumulator updates (rendered at scrape time). */
   record(r: RequestRecord): void {
-    const key = `${r.inbound ? 'd' : 's'}|${r.cluster}|${r.status}|${r.flags}|${r.grpcStatus}|${r.protocol}|${r.mtls ? 'm' : ''}|${r.peerPrincipal ?? ''}`;
+    const peer = r.peer === null ? '' : `${r.peer.workload}.${r.peer.namespace}`;
+    const key = `${r.inbound ? 'd' : 's'}|${r.cluster}|${r.status}|${r.flags}|${r.grpcStatus}|${r.protocol}|${r.mtls ? 'm' : ''}|${r.peerPrincipal ?? ''}|${peer}`;
     let series = this.cache.get(key);
     if (series === undefined) {
       series = new RequestSeries(labelText(this.requestLabels(r)));
@@ -110,8 +116,7 @@ export class ProxyMetrics {
     return {
       // Istio: the client-side sidecar reports as source, the server-side (inbound) one as destination.
       reporter: r.inbound ? 'destination' : 'source',
-      source_workload: this.workload,
-      source_workload_namespace: this.namespace,
+      ...this.workloads(r),
       destination_service: svc.host,
       destination_service_name: svc.name,
       destination_service_namespace: svc.namespace,
@@ -123,6 +128,19 @@ export class ProxyMetrics {
       connection_security_policy: r.mtls ? 'mutual_tls' : 'none',
       ...this.principals(r),
     };
+  }
+
+  /**
+   * Istio's workload labels: this proxy's own on its side; the peer's from its peer metadata
+   * (inbound: the request's, outbound: the response's), else 'unknown' — with the namespace of its
+   * certificate when only that is known.
+   */
+  private workloads(r: RequestRecord): Pick<Record<RequestLabel, string>, 'source_workload' | 'source_workload_namespace' | 'destination_workload' | 'destination_workload_namespace'> {
+    const peerWorkload = r.peer?.workload ?? 'unknown';
+    const peerNamespace = r.peer?.namespace ?? (r.mtls ? spiffeNamespace(r.peerPrincipal) : null) ?? 'unknown';
+    return r.inbound
+      ? { source_workload: peerWorkload, source_workload_namespace: peerNamespace, destination_workload: this.workload, destination_workload_namespace: this.namespace }
+      : { source_workload: this.workload, source_workload_namespace: this.namespace, destination_workload: peerWorkload, destination_workload_namespace: peerNamespace };
   }
 
   /** Istio's principal labels: known only over mTLS ('unknown' otherwise), one series per peer identity. */

@@ -10,6 +10,7 @@ import { classifyError, outcomeOfResponse } from '../upstream/outcome';
 import type { RequestBody } from './request-body';
 import { downstreamResponseHeaders } from './headers';
 import { endResponse, sendLocalReply, writeResponseChunk, writeResponseHead } from './downstream-writer';
+import { PEER_HEADER } from '../observability/peer-metadata';
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
 
@@ -25,6 +26,8 @@ export interface ForwardPlan {
   readonly retry: RetryPolicyModel | null;
   readonly retryOn: RetryDecider | null;
   readonly responseHeaderOps: readonly HeaderOp[];
+  /** Inbound, to a caller that sent peer metadata: this proxy's own, added to the response; else null. */
+  readonly responsePeer: string | null;
 }
 
 /**
@@ -164,6 +167,13 @@ export class ForwardRequest {
     this.clearTimer('perTry');
     this.committed = true;
     const out = downstreamResponseHeaders(headers);
+    const peer = out[PEER_HEADER];
+    if (peer !== undefined) {
+      // The destination's proxy named its workload (outbound); an app cannot set it (inbound).
+      if (!this.ctx.inbound && typeof peer === 'string') this.ctx.upstreamPeer = peer;
+      delete out[PEER_HEADER];
+    }
+    if (this.plan.responsePeer !== null) out[PEER_HEADER] = this.plan.responsePeer;
     if (this.plan.responseHeaderOps.length > 0) {
       applyHeaderOps(this.plan.responseHeaderOps, out);
       for (const name in out) if (out[name] === undefined) delete out[name];

@@ -28,6 +28,7 @@ import { setHeader, upstreamRequestHeaders } from './headers';
 import { mirrorRequest } from './mirror';
 import { redirectLocation } from './redirect';
 import { RequestBody, hasBody } from './request-body';
+import { PEER_HEADER } from '../observability/peer-metadata';
 import { ensureTraceHeaders } from './trace-headers';
 import { UpgradeTunnel, upgradeAllowed, upgradeRefused } from './upgrade';
 
@@ -50,6 +51,8 @@ export interface RouteDeps {
   readonly onDone: (ctx: RequestContext) => void;
   /** VHDS on demand (the xDS client), or null. */
   onDemand: OnDemandHook | null;
+  /** This proxy's `<workload>.<namespace>` for the peer-metadata header (x-weft-peer). */
+  readonly peer: string;
 }
 
 /**
@@ -150,7 +153,11 @@ export class RouteStage implements HttpHandler {
     const picked = pickCluster(route, this.deps.random);
     const cluster = picked === null ? undefined : this.deps.clusters.get(picked.name);
     if (picked === null || cluster === undefined) return this.reply(ctx, rescue(noCluster(picked?.name ?? '(none)'), ctx.grpc));
-    const headers = this.upstreamHeaders(ctx, route, picked, !ctx.inbound && cluster.model.tls?.source !== 'files');
+    // Peer metadata: sent outbound to mesh destinations (never over TLS to files' certificates: outside
+    // the mesh); answered inbound to a caller that sent its own.
+    const sendPeer = !ctx.inbound && cluster.model.tls?.source !== 'files';
+    const headers = this.upstreamHeaders(ctx, route, picked, sendPeer ? this.deps.peer : null);
+    const responsePeer = ctx.inbound && ctx.headers[PEER_HEADER] !== undefined ? this.deps.peer : null;
     const path = rewritePath(route, ctx.path);
     const hash = action.hashPolicy.length === 0 ? null : requestHash(action.hashPolicy, ctx);
     if (ctx.upgrade !== null) {
@@ -175,6 +182,7 @@ export class RouteStage implements HttpHandler {
         retry,
         retryOn: retry === null ? null : deciderFor(retry),
         responseHeaderOps: picked.responseHeaderOps,
+        responsePeer,
       },
       this.deps.onDone,
       this.deps.random,
@@ -186,9 +194,9 @@ export class RouteStage implements HttpHandler {
    * host, request id and trace headers, x-forwarded-proto and the route's header mutations; an
    * upgrade keeps its `connection: upgrade` / `upgrade` pair.
    */
-  private upstreamHeaders(ctx: RequestContext, route: CompiledRoute, picked: CompiledCluster, sendPeer: boolean): string[] {
+  private upstreamHeaders(ctx: RequestContext, route: CompiledRoute, picked: CompiledCluster, peer: string | null): string[] {
     const headers = upstreamRequestHeaders(ctx.req.rawHeaders, route.hostRewrite ?? ctx.authority);
-    const ids = ensureTraceHeaders(ctx.headers, headers, this.active.hcm.generateRequestId, sendPeer);
+    const ids = ensureTraceHeaders(ctx.headers, headers, this.active.hcm.generateRequestId, peer);
     ctx.requestId = ids.requestId;
     ctx.traceId = ids.traceId;
     setHeader(headers, 'x-forwarded-proto', ctx.scheme);

@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { PEER_HEADER } from '../observability/peer-metadata';
 
 /**
  * Tracing and request-id headers: keep what the client sent, create what is missing — W3C
@@ -12,11 +13,9 @@ import { randomFillSync } from 'node:crypto';
  * span ids are kept for {@link takeSpanIds} (one WeakMap entry per sampled request only). Tracing off,
  * the ids sent are passed on untouched (a proxy that reports no span must not become a parent).
  *
- * Peer metadata (Istio's metadata exchange, reduced to one header): with tracing on, an incoming
- * `x-weft-peer` is always removed (an inbound proxy read it for the source workload; it never reaches
- * the app or the next hop, and an app cannot set its own), and this proxy's `<workload>.<namespace>`
- * is added when `sendPeer` — outbound to a mesh destination only, never to a destination reached over
- * TLS to files' certificates (DestinationRule SIMPLE/MUTUAL: outside the mesh) nor to the local app.
+ * Peer metadata ({@link PEER_HEADER}): an incoming `x-weft-peer` is always removed from what goes
+ * upstream (the inbound proxy has read it; an app cannot set its own), and `peer` — this proxy's
+ * `<workload>.<namespace>`, given for outbound requests to mesh destinations only — is added.
  */
 export interface TraceIds {
   readonly traceId: string;
@@ -30,14 +29,12 @@ export interface SpanIds {
   readonly parentId: string | null;
 }
 
-export const PEER_HEADER = 'x-weft-peer';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 
 interface TracingConfig {
   readonly samplingPercent: number;
-  readonly peer: string;
 }
 let tracing: TracingConfig | null = null;
 const sampledSpans = new WeakMap<object, SpanIds>();
@@ -82,8 +79,10 @@ export function ensureTraceHeaders(
   headers: Readonly<Record<string, string | string[] | undefined>>,
   out: string[],
   generateRequestId: boolean,
-  sendPeer = false,
+  peer: string | null = null,
 ): TraceIds {
+  if (headers[PEER_HEADER] !== undefined) removeAll(out, PEER_HEADER);
+  if (peer !== null) out.push(PEER_HEADER, peer);
   let requestId = first(headers['x-request-id']) ?? '';
   if (requestId === '' && generateRequestId) {
     requestId = uuid();
@@ -96,7 +95,7 @@ export function ensureTraceHeaders(
   if (m !== null) traceId = m[1];
   else if (b3 !== undefined && /^[0-9a-f]{16,32}$/.test(b3)) traceId = b3.padStart(32, '0');
   else traceId = hex(16);
-  if (tracing !== null) return traced(headers, out, tracing, { traceId, requestId }, m, sendPeer);
+  if (tracing !== null) return traced(headers, out, tracing, { traceId, requestId }, m);
   if (m === null) out.push('traceparent', `00-${traceId}-${hex(8)}-01`);
   if (b3 === undefined) out.push('x-b3-traceid', traceId, 'x-b3-spanid', hex(8), 'x-b3-sampled', '1');
   return { traceId, requestId };
@@ -115,7 +114,6 @@ function traced(
   cfg: TracingConfig,
   ids: TraceIds,
   m: RegExpExecArray | null,
-  sendPeer: boolean,
 ): TraceIds {
   const decided = callerSampled(headers, m);
   const sampled = decided ?? Math.random() * 100 < cfg.samplingPercent;
@@ -132,10 +130,13 @@ function traced(
       tpSet = true;
     }
     else if (name === 'x-b3-spanid' && sampled) out[i + 1] = spanId;
-    else if (name === PEER_HEADER) out.splice(i, 2);
   }
   if (!tpSet) out.push('traceparent', traceparent);
   if (first(headers['x-b3-traceid']) === undefined) out.push('x-b3-traceid', ids.traceId, 'x-b3-spanid', spanId, 'x-b3-sampled', sampled ? '1' : '0');
-  if (sendPeer) out.push(PEER_HEADER, cfg.peer);
   return ids;
+}
+
+/** Removes every `name` entry of a flat header list. */
+function removeAll(out: string[], name: string): void {
+  for (let i = out.length - 2; i >= 0; i -= 2) if (out[i] === name) out.splice(i, 2);
 }

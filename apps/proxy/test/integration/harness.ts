@@ -55,13 +55,13 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(yaml: string, options: { adminPort?: number | null; accessLog?: string } = {}): Promise<RunningProxy> {
+export async function startProxy(yaml: string, options: { adminPort?: number | null; accessLog?: string; workload?: string } = {}): Promise<RunningProxy> {
   const parse = (text: string) => loadBootstrap(text, 'test.yaml').snapshot;
   const proxy = new Proxy({
     logger: silent,
     parseConfig: parse,
     accessLog: options.accessLog ?? 'off',
-    workload: 'test',
+    workload: options.workload ?? 'test',
     namespace: 'default',
     drainTimeoutMs: 2000,
     adminPort: options.adminPort === undefined ? 0 : options.adminPort,

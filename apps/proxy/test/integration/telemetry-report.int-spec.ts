@@ -102,7 +102,7 @@ describe('proxy telemetry reporting', () => {
       logger: silent,
       parseConfig: parse,
       accessLog: 'off',
-      workload: 'reviews',
+      workload: 'reviews-v1',
       namespace: 'default',
       drainTimeoutMs: 2000,
       adminPort: 0,
@@ -159,7 +159,8 @@ describe('proxy telemetry reporting', () => {
     expect(inbound?.source).toEqual({ workload: 'reviews-v1', namespace: 'default', principal: null });
     expect(inbound?.destination).toEqual({ service: 'reviews', workload: 'reviews-v1', namespace: 'default', principal: null });
     const outbound = r.edges.find((e) => e.reporter === 'source' && e.responseCode === 200);
-    expect(outbound?.destination).toEqual({ service: 'reviews', workload: null, namespace: 'default', principal: null });
+    // The destination's proxy named its workload in the response's peer header.
+    expect(outbound?.destination).toEqual({ service: 'reviews', workload: 'reviews-v1', namespace: 'default', principal: null });
     expect(outbound?.connectionSecurityPolicy).toBe('none');
     // The peer header is read and removed by the inbound side: the app never sees it.
     expect(app.seen.every((s) => s.headers['x-weft-peer'] === undefined)).toBe(true);

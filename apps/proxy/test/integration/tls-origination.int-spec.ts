@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { loadBootstrap, ProxyConfigError } from '../../src/config';
-import { configureTracing } from '../../src/router/trace-headers';
 import { bootstrap, cluster, get, httpListener, startProxy, type RunningProxy } from './harness';
 
 /**
@@ -138,17 +137,12 @@ describe('TLS origination from files (DestinationRule SIMPLE / MUTUAL)', () => {
     expect(JSON.parse(res.body)).toEqual({ sni: 'api.example.com', client: null });
   });
 
-  it('with telemetry on, the peer-metadata header (x-weft-peer) never leaves for a destination outside the mesh', async () => {
-    configureTracing({ samplingPercent: 100, peer: 'productpage-v1.default' });
-    try {
-      const requests: Record<string, string>[] = [{ host: 'simple.test' }, { host: 'simple.test', 'x-weft-peer': 'admin.kube-system' }];
-      for (const headers of requests) {
-        const res = await get(proxy.port('outbound'), '/', headers);
-        expect(res.status).toBe(200);
-        expect(JSON.parse(res.body)).toEqual({ sni: 'api.example.com', client: null });
-      }
-    } finally {
-      configureTracing(null);
+  it('the peer-metadata header (x-weft-peer) never leaves for a destination outside the mesh', async () => {
+    const requests: Record<string, string>[] = [{ host: 'simple.test' }, { host: 'simple.test', 'x-weft-peer': 'admin.kube-system' }];
+    for (const headers of requests) {
+      const res = await get(proxy.port('outbound'), '/', headers);
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ sni: 'api.example.com', client: null });
     }
   });
 

@@ -1,4 +1,5 @@
-import { EdgeRefs, parsePeer, serviceOfTarget } from './edge-refs';
+import { parsePeer } from '../peer-metadata';
+import { EdgeRefs, serviceOfTarget } from './edge-refs';
 
 describe('edge refs', () => {
   it.each([

@@ -1,4 +1,5 @@
 import type { DestinationRef, SourceRef } from '@weft/api';
+import { spiffeNamespace, trustedPeer } from '../peer-metadata';
 
 /** Who this proxy is, as telemetry names it. */
 export interface ProxyIdentity {
@@ -14,7 +15,6 @@ export interface ProxyIdentity {
 /** More distinct peers than this are not cached (the refs are then built per request). */
 const MAX_CACHED = 2000;
 const UNKNOWN = 'unknown';
-const SPIFFE_NS = /^spiffe:\/\/[^/]+\/ns\/([^/]+)\/sa\/[^/]+$/;
 
 /** `outbound|9080|v1|reviews.default.svc.cluster.local` or a host (`reviews:9080`) → service and namespace. */
 export function serviceOfTarget(clusterOrAuthority: string, fallbackNamespace: string): { service: string; namespace: string } {
@@ -25,13 +25,6 @@ export function serviceOfTarget(clusterOrAuthority: string, fallbackNamespace: s
   const labels = host.split('.');
   const service = labels[0] === '' ? UNKNOWN : labels[0].slice(0, 253);
   return { service, namespace: labels.length > 1 && labels[1] !== '' ? labels[1].slice(0, 253) : fallbackNamespace };
-}
-
-/** The value of the peer-metadata header, `<workload>.<namespace>`; null when malformed. */
-export function parsePeer(value: string): { workload: string; namespace: string } | null {
-  const dot = value.lastIndexOf('.');
-  if (dot <= 0 || dot === value.length - 1 || value.length > 300) return null;
-  return { workload: value.slice(0, dot), namespace: value.slice(dot + 1) };
 }
 
 function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
@@ -81,29 +74,25 @@ export class EdgeRefs {
     return this.selfTls;
   }
 
-  /** Outbound: the service of the cluster (or of the authority when no cluster was picked). */
-  outboundDestination(cluster: string | null, authority: string, principal: string | null): DestinationRef {
+  /**
+   * Outbound: the service of the cluster (or of the authority when no cluster was picked), and the
+   * workload the destination's proxy named in its response's peer header (see trustedPeer).
+   */
+  outboundDestination(cluster: string | null, authority: string, principal: string | null, peerHeader: string | null = null): DestinationRef {
     const target = cluster ?? authority;
-    return cached(this.destinations, `${target}\u001f${principal ?? ''}`, () => {
+    return cached(this.destinations, `${target}\u001f${principal ?? ''}\u001f${peerHeader ?? ''}`, () => {
       const s = serviceOfTarget(target, this.id.namespace);
-      return { service: s.service, workload: null, namespace: s.namespace, principal };
+      const peer = trustedPeer(peerHeader, principal);
+      return { service: s.service, workload: peer?.workload ?? null, namespace: peer?.namespace ?? s.namespace, principal };
     });
   }
 
-  /**
-   * Inbound: the caller named by its peer-metadata header, else by its SPIFFE ID's namespace. Over
-   * mutual TLS the header is believed only when its namespace is the certificate's (a workload can
-   * name itself, not claim another namespace); a header that disagrees is ignored. Without mTLS the
-   * header is the caller's unauthenticated claim (as Istio's plaintext metadata exchange), reported
-   * with connection_security_policy "none".
-   */
+  /** Inbound: the caller named by its peer-metadata header (see trustedPeer), else by its SPIFFE ID's namespace. */
   inboundSource(peerHeader: string | string[] | undefined, principal: string | null): SourceRef {
     const peer = typeof peerHeader === 'string' ? peerHeader : '';
     return cached(this.sources, `${peer}\u001f${principal ?? ''}`, () => {
-      const ns = principal === null ? null : (SPIFFE_NS.exec(principal)?.[1] ?? null);
-      const claimed = parsePeer(peer);
-      const p = claimed !== null && principal !== null && claimed.namespace !== ns ? null : claimed;
-      return { workload: p?.workload ?? UNKNOWN, namespace: p?.namespace ?? ns ?? UNKNOWN, principal };
+      const p = trustedPeer(peer, principal);
+      return { workload: p?.workload ?? UNKNOWN, namespace: p?.namespace ?? spiffeNamespace(principal) ?? UNKNOWN, principal };
     });
   }
 

@@ -11,7 +11,8 @@ import {
 import type { Logger } from '@weft/shared';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { RequestContext } from '../../listener/request-context';
-import { PEER_HEADER, takeSpanIds } from '../../router/trace-headers';
+import { takeSpanIds } from '../../router/trace-headers';
+import { PEER_HEADER } from '../peer-metadata';
 import { EdgeRefs, type ProxyIdentity } from './edge-refs';
 import { accessLogRecordOf, spanOf, type Finished } from './request-records';
 import { TapResponder } from './tap-responder';
@@ -96,7 +97,7 @@ export class TelemetryReporter {
       flags,
       durationMs,
       source: inbound ? this.refs.inboundSource(ctx.headers[PEER_HEADER], mtls ? peerPrincipal : null) : this.refs.outboundSource(mtls),
-      destination: inbound ? this.refs.inboundDestination(mtls) : this.refs.outboundDestination(ctx.upstreamCluster, ctx.authority, mtls ? peerPrincipal : null),
+      destination: inbound ? this.refs.inboundDestination(mtls) : this.refs.outboundDestination(ctx.upstreamCluster, ctx.authority, mtls ? peerPrincipal : null, ctx.upstreamPeer),
     };
     const added = this.acc.add({
       reporter: inbound ? 'destination' : 'source',
