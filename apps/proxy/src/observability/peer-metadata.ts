@@ -34,7 +34,18 @@ export function parsePeer(value: string): PeerWorkload | null {
  * plaintext metadata exchange (such requests are labelled connection_security_policy "none").
  */
 export function trustedPeer(header: string | string[] | null | undefined, principal: string | null): PeerWorkload | null {
-  const claimed = typeof header === 'string' ? parsePeer(header) : null;
-  if (claimed === null || principal === null) return claimed;
-  return claimed.namespace === spiffeNamespace(principal) ? claimed : null;
+  if (typeof header !== 'string') return null;
+  const key = principal === null ? header : `${header}\u001f${principal}`;
+  let peer = trusted.get(key);
+  if (peer === undefined) {
+    const claimed = parsePeer(header);
+    peer = claimed === null || principal === null || claimed.namespace === spiffeNamespace(principal) ? claimed : null;
+    if (trusted.size >= MAX_CACHED) trusted.clear();
+    trusted.set(key, peer);
+  }
+  return peer;
 }
+
+/** Decisions per (header, principal): a proxy talks to a handful of peers, so a request is one lookup. */
+const trusted = new Map<string, PeerWorkload | null>();
+const MAX_CACHED = 1000;
