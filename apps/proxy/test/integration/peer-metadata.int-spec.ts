@@ -35,7 +35,8 @@ describe('peer metadata between a pair of proxies', () => {
   const series = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('istio_requests_total{'));
 
   it('names both workloads on both sides, and the header reaches neither the app nor the client', async () => {
-    for (const extra of [{}, { 'x-weft-peer': 'admin.kube-system' }]) {
+    const extras: Record<string, string>[] = [{}, { 'x-weft-peer': 'admin.kube-system' }];
+    for (const extra of extras) {
       const res = await get(productpage.port('out'), '/reviews/1', { host: 'reviews:9080', ...extra });
       expect(res.status).toBe(200);
       expect(res.headers['x-weft-peer']).toBeUndefined();
