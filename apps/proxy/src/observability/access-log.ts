@@ -29,8 +29,8 @@ export interface AccessRecord {
   downstreamAddress: string;
 }
 
-/** Lines are handed to the destination in chunks of about this many characters… */
-const CHUNK_CHARS = 16 * 1024;
+/** Lines are encoded into chunks of this many bytes and handed to the destination when one is full… */
+const CHUNK_BYTES = 64 * 1024;
 /** …or at least this often (Envoy flushes its access log files every 10 s or 64 KiB). */
 export const ACCESS_LOG_FLUSH_MS = 1000;
 
@@ -39,23 +39,24 @@ export const ACCESS_LOG_FLUSH_MS = 1000;
  * event loop, never blocking it on stdout or a file). One line per request,
  * `{"time":<epoch ms>,"msg":"access",…record}`, serialised field by field (no intermediate object).
  *
- * Lines are gathered here and handed to sonic-boom in 16 KiB chunks, or every second when traffic is
- * light: one write per request cost about a quarter of the proxy's CPU per request under load
- * (sonic-boom measures its whole pending buffer on every write, and each 4 KiB flush is a thread-pool
- * round trip). A crash loses at most the last second of lines; SIGTERM flushes them.
+ * Lines are encoded into 64 KiB chunks here and handed to sonic-boom when a chunk is full, or every
+ * second when traffic is light: one write per request cost about a quarter of the proxy's CPU per
+ * request under load (sonic-boom measures its whole pending buffer on every write, and each 4 KiB
+ * flush is a thread-pool round trip). A crash loses at most the last second of lines; SIGTERM
+ * flushes them.
  * Disabled with `--access-log off`.
  */
 export class AccessLog {
   private readonly dest: BufferDestination | null;
-  private lines: string[] = [];
-  private pendingChars = 0;
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private readonly timer: NodeJS.Timeout | null;
 
   constructor(target: 'stdout' | 'off' | string, flushMs = ACCESS_LOG_FLUSH_MS) {
     // sonic-boom itself, not pino.destination(): pino's exit hook calls flushSync() on a file that
     // is not open yet when the proxy fails to start, and that throws out of process.exit().
     const dest = target === 'stdout' ? 1 : target;
-    this.dest = target === 'off' ? null : (new SonicBoom({ dest, sync: false, contentMode: 'buffer' }) as unknown as BufferDestination);
+    this.dest = target === 'off' ? null : (new SonicBoom({ dest, sync: false, contentMode: 'buffer', maxWrite: CHUNK_BYTES }) as unknown as BufferDestination);
     this.timer = this.dest === null ? null : setInterval(() => this.push(), flushMs).unref();
     if (this.dest === null) return;
     openLogs.add(this);
@@ -73,9 +74,13 @@ export class AccessLog {
       `"upstreamHost":${nullable(r.upstreamHost)},"upstreamCluster":${nullable(r.upstreamCluster)},` +
       `"bytesReceived":${r.bytesReceived},"bytesSent":${r.bytesSent},"requestId":${str(r.requestId)},` +
       `"traceId":${str(r.traceId)},"downstreamAddress":${str(r.downstreamAddress)}}\n`;
-    this.lines.push(line);
-    this.pendingChars += line.length;
-    if (this.pendingChars >= CHUNK_CHARS) this.push();
+    // Encoded at once (the line's strings die young; gathering them until a flush made the GC copy them).
+    if (this.used + line.length * 3 > CHUNK_BYTES) {
+      this.push();
+      // A line that may not fit a chunk (a path near the header size limit) goes on its own.
+      if (line.length * 3 > CHUNK_BYTES) return void this.dest.write(Buffer.from(line, 'utf8'));
+    }
+    this.used += this.chunk.write(line, this.used);
   }
 
   /** Writes everything gathered so far, synchronously (shutdown). */
@@ -96,12 +101,12 @@ export class AccessLog {
   }
 
   private push(): void {
-    if (this.lines.length === 0 || this.dest === null) return;
-    // One flat string, then one UTF-8 Buffer: sonic-boom takes a Buffer's length as it is.
-    const chunk = Buffer.from(this.lines.join(''), 'utf8');
-    this.lines = [];
-    this.pendingChars = 0;
-    this.dest.write(chunk);
+    if (this.used === 0 || this.dest === null) return;
+    // The filled part goes to sonic-boom as it is (it keeps it until written); lines go on in a new chunk.
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    this.dest.write(full);
   }
 }
 
