@@ -48,3 +48,48 @@ describe('idle and request timeouts', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
   });
 });
+
+/**
+ * The upstream idle timeout is longer than the pool's keep-alive timer that watches the connection:
+ * silence is counted across several timer expiries, so a slow answer within the idle timeout still
+ * arrives, and a silent upstream is ended at the idle timeout, not at the first expiry.
+ */
+describe('upstream idle timeout longer than the connection keep-alive', () => {
+  let slow: Upstream;
+  let px: RunningProxy;
+
+  beforeAll(async () => {
+    slow = await startUpstream('slow', (req, res) => {
+      if (req.url === '/never') return; // silent until the test ends
+      // The app's own behaviour: it answers after 0.6 s of silence (three keep-alive periods).
+      setTimeout(() => res.end('late but in time'), 600);
+    });
+    const vhosts = `
+            - name: all
+              domains: ["*"]
+              routes:
+              - match: { prefix: / }
+                route: { cluster: slow, timeout: 0s, idle_timeout: 1.5s }`;
+    const keepAlive = `    typed_extension_protocol_options:
+      envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+        "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+        common_http_protocol_options: { idle_timeout: 0.2s }
+        explicit_http_config: { http_protocol_options: {} }`;
+    px = await startProxy(bootstrap(httpListener('out', vhosts), cluster('slow', [slow.port], keepAlive)));
+  });
+  afterAll(async () => {
+    await px?.close();
+    await slow?.close();
+  });
+
+  it('a response after several keep-alive periods of silence, within the idle timeout, is relayed', async () => {
+    const r = await get(px.port('out'), '/slow');
+    expect(r).toMatchObject({ status: 200, body: 'late but in time' });
+  });
+
+  it('a silent upstream still ends at the idle timeout with 504 UT', async () => {
+    const r = await get(px.port('out'), '/never');
+    expect(r.status).toBe(504);
+    expect(r.headers['x-weft-error']).toMatch(/^WEFT_ERR_PROXY_UPSTREAM_TIMEOUT: .*idle timeout/);
+  });
+});
