@@ -65,6 +65,7 @@ async function newProxy(flags: ProxyFlags, log: Logger, parseConfig: (yaml: stri
     parseConfig,
     accessLog: flags['access-log'],
     workload: workloadOf(flags),
+    service: flags.service,
     namespace: flags.namespace,
     drainTimeoutMs: flags['drain-timeout-ms'],
     adminPort,

@@ -21,6 +21,8 @@ export interface ProxyOptions {
   readonly accessLog: 'stdout' | 'off' | string;
   /** This workload's name (`<service>-<version label>`, or the service): metrics, peer metadata. */
   readonly workload: string;
+  /** The local service (--service; default: the workload): inbound metrics' destination service. */
+  readonly service?: string;
   readonly namespace: string;
   readonly drainTimeoutMs: number;
   /** Admin port override (null: the bootstrap's, else none). */
@@ -71,7 +73,7 @@ export class Proxy implements AdminTarget {
 
   constructor(private readonly options: ProxyOptions) {
     this.logger = options.logger;
-    this.metrics = new ProxyMetrics(options.workload, options.namespace);
+    this.metrics = new ProxyMetrics(options.workload, options.namespace, options.service ?? options.workload);
     this.accessLog = new AccessLog(options.accessLog);
     this.identity = options.identity ?? null;
     const identity = this.identity;

@@ -92,6 +92,8 @@ export class ProxyMetrics {
   constructor(
     private readonly workload: string,
     private readonly namespace: string,
+    /** The local service (--service): the destination service of inbound requests whose cluster names none. */
+    private readonly service = workload,
   ) {}
 
   /** Records one request: one map lookup, then plain accumulator updates (rendered at scrape time). */
@@ -112,7 +114,9 @@ export class ProxyMetrics {
   }
 
   private requestLabels(r: RequestRecord): Record<RequestLabel, string> {
-    const svc = serviceOf(r.cluster);
+    const named = serviceOf(r.cluster);
+    // Inbound clusters (Istio's `inbound|9080||`) name no service: it is the local one.
+    const svc = r.inbound && named.host === '' ? { host: `${this.service}.${this.namespace}.svc.cluster.local`, name: this.service, namespace: this.namespace } : named;
     return {
       // Istio: the client-side sidecar reports as source, the server-side (inbound) one as destination.
       reporter: r.inbound ? 'destination' : 'source',

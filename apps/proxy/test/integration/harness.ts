@@ -55,13 +55,14 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(yaml: string, options: { adminPort?: number | null; accessLog?: string; workload?: string } = {}): Promise<RunningProxy> {
+export async function startProxy(yaml: string, options: { adminPort?: number | null; accessLog?: string; workload?: string; service?: string } = {}): Promise<RunningProxy> {
   const parse = (text: string) => loadBootstrap(text, 'test.yaml').snapshot;
   const proxy = new Proxy({
     logger: silent,
     parseConfig: parse,
     accessLog: options.accessLog ?? 'off',
     workload: options.workload ?? 'test',
+    ...(options.service === undefined ? {} : { service: options.service }),
     namespace: 'default',
     drainTimeoutMs: 2000,
     adminPort: options.adminPort === undefined ? 0 : options.adminPort,

@@ -22,7 +22,9 @@ describe('peer metadata between a pair of proxies', () => {
 
   beforeAll(async () => {
     app = await startUpstream('reviews-app');
-    reviews = await startProxy(bootstrap(httpListener('in', vhost('inbound|9080||reviews.default.svc.cluster.local'), { direction: 'INBOUND' }), cluster('"inbound|9080||reviews.default.svc.cluster.local"', [app.port])), { workload: 'reviews-v1' });
+    // Pilot's inbound cluster names no service (Istio's `inbound|9080||`): it is the local one (--service).
+    const inbound = bootstrap(httpListener('in', vhost('inbound|9080||'), { direction: 'INBOUND' }), cluster('"inbound|9080||"', [app.port]));
+    reviews = await startProxy(inbound, { workload: 'reviews-v1', service: 'reviews' });
     productpage = await startProxy(bootstrap(httpListener('out', vhost(REVIEWS)), cluster(`"${REVIEWS}"`, [reviews.port('in')])), { workload: 'productpage-v1' });
   });
   afterAll(async () => {
@@ -55,6 +57,7 @@ describe('peer metadata between a pair of proxies', () => {
     expect(destination[0]).toContain('reporter="destination"');
     // The forged header of the second request was replaced by productpage's own: one series, 2 requests.
     expect(destination[0]).toContain('source_workload="productpage-v1",source_workload_namespace="default",destination_workload="reviews-v1",destination_workload_namespace="default"');
+    expect(destination[0]).toContain('destination_service="reviews.default.svc.cluster.local",destination_service_name="reviews",destination_service_namespace="default"');
     expect(destination[0]).toMatch(/} 2$/);
   });
 
