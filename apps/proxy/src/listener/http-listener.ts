@@ -238,6 +238,10 @@ export class HttpListener implements FastH1Owner {
     // stage tunnels it when the upstream switches protocols.
     const ctx = this.context(req, res);
     ctx.upgrade = { socket, head };
+    // In flight until its connection closes: a drain (SIGTERM, removed listener) leaves an open tunnel
+    // its drain time, as Envoy does, instead of cutting it at once.
+    this.inFlight++;
+    socket.once('close', () => this.released());
     this.handler.handle(ctx);
   }
 
@@ -261,8 +265,12 @@ export class HttpListener implements FastH1Owner {
   }
 
   private onRequestClosed(res: DownstreamResponse): void {
-    this.inFlight--;
     this.active.delete(res);
+    this.released();
+  }
+
+  private released(): void {
+    this.inFlight--;
     if (!this.draining) return;
     // Draining: a connection whose response just finished is idle now; close it before it is reused.
     this.h1.closeIdleConnections();

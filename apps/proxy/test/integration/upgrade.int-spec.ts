@@ -285,3 +285,39 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
     }
   });
 });
+
+describe('WebSocket tunnels and drain', () => {
+  let app: App;
+  let px: RunningProxy;
+
+  beforeAll(async () => {
+    app = await startApp();
+    const vhosts = `
+            - name: ws
+              domains: ["*"]
+              routes:
+              - match: { prefix: / }
+                route: { cluster: ws }`;
+    px = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: HCM }), cluster('ws', [app.port])));
+  });
+  afterAll(async () => {
+    await px?.close();
+    app?.server.closeAllConnections();
+    app?.server.close();
+  });
+
+  it('a drain leaves an open tunnel working until it closes (or the drain time ends), then completes', async () => {
+    const c = new RawClient(px.port('out')).upgrade('/ws/drain');
+    await c.until('\r\n\r\n');
+    let drained = false;
+    const drain = px.proxy.drain().then(() => (drained = true));
+    // Still relayed while the proxy drains.
+    c.socket.write('ping');
+    await c.until('pong!pong!');
+    expect(drained).toBe(false);
+    c.socket.end();
+    await c.untilClosed();
+    await withDeadline(drain, 5000, 'the drain to complete once the tunnel closed');
+    expect(drained).toBe(true);
+  });
+});
