@@ -78,6 +78,12 @@ export class ProxyMetrics {
   });
   readonly ejections = new Counter({ name: 'weft_proxy_outlier_ejections_total', help: 'Hosts ejected by outlier detection', labelNames: ['cluster_name'], registers: [this.registry] });
   readonly ejected = new Gauge({ name: 'weft_proxy_outlier_ejected_hosts', help: 'Hosts currently ejected', labelNames: ['cluster_name'], registers: [this.registry] });
+  readonly dnsLookups = new Counter({
+    name: 'weft_proxy_dns_lookups_total',
+    help: 'DNS lookups of STRICT_DNS / LOGICAL_DNS clusters, by outcome (resolved, empty: no address, failed: last hosts kept)',
+    labelNames: ['cluster_name', 'outcome'],
+    registers: [this.registry],
+  });
   readonly configSwaps = new Counter({ name: 'weft_proxy_config_swaps_total', help: 'Configuration snapshots applied', registers: [this.registry] });
   readonly configRejections = new Counter({ name: 'weft_proxy_config_rejections_total', help: 'Configuration snapshots rejected', registers: [this.registry] });
   readonly xdsUpdates = new Counter({ name: 'weft_proxy_xds_updates_total', help: 'xDS responses accepted (ACKed), by type', labelNames: ['type'], registers: [this.registry] });

@@ -111,7 +111,7 @@ export class Cluster {
       return model.endpoints;
     }
     if (this.dnsDeps === null) throw new Error(`cluster ${model.name}: DNS clusters need a resolver`);
-    this.dns ??= new DnsDiscovery(model.name, this.dnsDeps, this.log, () => this.onResolved());
+    this.dns ??= new DnsDiscovery(model.name, this.dnsDeps, this.log, () => this.onResolved(), (outcome) => this.metrics.dnsLookups.inc({ cluster_name: this.name, outcome }));
     this.dns.configure(model);
     return this.dns.endpoints(model);
   }

@@ -1,7 +1,7 @@
 import type { ClusterModel, DnsDiscoveryModel, EndpointModel } from '@weft/proxy-core';
 import { backoffDelay, type Logger } from '@weft/shared';
 import { lookupFamilyArg, selectAddresses, type DnsDeps } from './dns-lookup';
-import { DnsTarget, type DnsTargetOwner } from './dns-target';
+import { DnsTarget, type DnsOutcome, type DnsTargetOwner } from './dns-target';
 
 /** An endpoint of a DNS cluster with one resolved address, and the name it came from. */
 export interface ResolvedEndpoint extends EndpointModel {
@@ -23,7 +23,12 @@ export class DnsDiscovery implements DnsTargetOwner {
     readonly deps: DnsDeps,
     readonly log: Logger,
     private readonly onChange: () => void,
+    private readonly onLookup: (outcome: DnsOutcome) => void = () => undefined,
   ) {}
+
+  counted(outcome: DnsOutcome): void {
+    this.onLookup(outcome);
+  }
 
   /**
    * Takes the cluster's (new) model: starts resolving new hostnames, stops those no endpoint names

@@ -11,7 +11,11 @@ export interface DnsTargetOwner {
   /** Milliseconds to the next lookup after `failures` consecutive failures (0: after an answer). */
   refreshDelay(failures: number): number;
   addressesChanged(): void;
+  /** Every finished lookup, by outcome (weft_proxy_dns_lookups_total). */
+  counted(outcome: DnsOutcome): void;
 }
+
+export type DnsOutcome = 'resolved' | 'empty' | 'failed';
 
 /** The outcome of the last lookup, logged when it changes (not at every refresh). */
 type State = 'none' | 'resolved' | 'empty' | 'failed';
@@ -77,6 +81,7 @@ export class DnsTarget {
     const changed = addresses.length !== this.addresses.length || addresses.some((a, i) => a !== this.addresses[i]);
     this.addresses = addresses;
     const state: State = addresses.length === 0 ? 'empty' : 'resolved';
+    this.owner.counted(state);
     const fields = { cluster: this.owner.cluster, hostname: this.hostname, addresses };
     if (state === 'empty' && this.state !== 'empty') this.owner.log.warn(fields, 'dns name has no address');
     else if (state === 'resolved' && (changed || recovered)) this.owner.log.info(fields, recovered ? 'dns resolution recovered' : 'dns addresses changed');
@@ -86,6 +91,7 @@ export class DnsTarget {
 
   private failed(err: Error): void {
     this.failures++;
+    this.owner.counted('failed');
     if (this.state !== 'failed') {
       const code = (err as NodeJS.ErrnoException).code ?? null;
       const fields = { cluster: this.owner.cluster, hostname: this.hostname, code, err: err.message, keeping: this.addresses };

@@ -1,6 +1,7 @@
 import { waitFor } from '@weft/testing';
 import { request } from 'undici';
 import { bootstrap, cluster, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream } from './harness';
+import { metricSum } from './prom-text';
 
 /**
  * STRICT_DNS and LOGICAL_DNS clusters with the system resolver: `localhost` (127.0.0.1 from
@@ -80,5 +81,14 @@ describe('DNS clusters (system resolver, real sockets)', () => {
     expect(await get(px.port('out'), '/', { host: 'details' })).toMatchObject({ status: 200, body: 'details' });
     expect(await get(px.port('out'), '/', { host: 'strict' })).toMatchObject({ status: 200, body: 'ratings' });
     expect(await get(px.port('out'), '/', { host: 'logical' })).toMatchObject({ status: 200, body: 'ratings' });
+  });
+  it('counts every lookup by outcome in weft_proxy_dns_lookups_total', async () => {
+    const metrics = (await adminGet('/stats/prometheus')).body;
+    const lookups = (cluster: string, outcome: string): number => metricSum(metrics, 'weft_proxy_dns_lookups_total', `cluster_name="${cluster}",outcome="${outcome}"`);
+    expect(lookups('strict', 'resolved')).toBeGreaterThanOrEqual(1);
+    expect(lookups('logical', 'resolved')).toBeGreaterThanOrEqual(1);
+    // NXDOMAIN is an empty answer; a resolver that cannot answer at all (no DNS here) is a failure.
+    expect(lookups('missing', 'resolved')).toBe(0);
+    expect(lookups('missing', 'empty') + lookups('missing', 'failed')).toBeGreaterThanOrEqual(1);
   });
 });
