@@ -166,13 +166,10 @@ export class ForwardRequest {
     }
     this.clearTimer('perTry');
     this.committed = true;
+    // Outbound: the destination's proxy named its workload (not copied downstream; inbound, an app's is dropped).
+    const peer = headers[PEER_HEADER];
+    if (!this.ctx.inbound && typeof peer === 'string') this.ctx.upstreamPeer = peer;
     const out = downstreamResponseHeaders(headers);
-    const peer = out[PEER_HEADER];
-    if (peer !== undefined) {
-      // The destination's proxy named its workload (outbound); an app cannot set it (inbound).
-      if (!this.ctx.inbound && typeof peer === 'string') this.ctx.upstreamPeer = peer;
-      delete out[PEER_HEADER];
-    }
     if (this.plan.responsePeer !== null) out[PEER_HEADER] = this.plan.responsePeer;
     if (this.plan.responseHeaderOps.length > 0) {
       applyHeaderOps(this.plan.responseHeaderOps, out);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { PEER_HEADER } from '../observability/peer-metadata';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and HTTP/2 connection-specific ones: never forwarded. */
 const HOP_BY_HOP = new Set([
@@ -19,8 +20,15 @@ export function isHopByHop(name: string): boolean {
 }
 
 /**
+ * Not copied from one side to the other: hop-by-hop headers, and the peer metadata that only passes
+ * between proxies (read by the side that receives it, set by the side that sends it; never the apps').
+ */
+const NOT_COPIED = new Set([...HOP_BY_HOP, PEER_HEADER]);
+
+/**
  * Request headers for the upstream as a flat `[name, value, …]` list: every end-to-end header of
- * the downstream request (pseudo-headers and hop-by-hop ones removed, `te: trailers` kept for gRPC),
+ * the downstream request (pseudo-headers, hop-by-hop ones and peer metadata removed, `te: trailers`
+ * kept for gRPC),
  * with `host` set to the (possibly rewritten) authority.
  */
 export function upstreamRequestHeaders(rawHeaders: readonly string[], authority: string): string[] {
@@ -29,7 +37,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], authority:
     const name = rawHeaders[i].toLowerCase();
     if (name.charCodeAt(0) === 58 /* : */ || name === 'host') continue;
     const value = rawHeaders[i + 1];
-    if (HOP_BY_HOP.has(name)) {
+    if (NOT_COPIED.has(name)) {
       if (name === 'te' && value.trim().toLowerCase() === 'trailers') out.push('te', 'trailers');
       continue;
     }
@@ -56,11 +64,11 @@ export function removeHeader(list: string[], name: string): void {
   }
 }
 
-/** Response headers from upstream for the downstream: hop-by-hop removed (HTTP/2 forbids them). */
+/** Response headers from upstream for the downstream: hop-by-hop (HTTP/2 forbids them) and peer metadata removed. */
 export function downstreamResponseHeaders(headers: Record<string, string | string[] | undefined>): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || name.charCodeAt(0) === 58) continue;
+    if (NOT_COPIED.has(name) || name.charCodeAt(0) === 58) continue;
     const v = headers[name];
     if (v !== undefined) out[name] = v;
   }

@@ -1,12 +1,13 @@
 import { PEER_HEADER } from '../observability/peer-metadata';
+import { upstreamRequestHeaders } from './headers';
 import { configureTracing, ensureTraceHeaders, takeSpanIds } from './trace-headers';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const CALLER = 'b7ad6b7169203331';
 
-/** Incoming headers → the upstream list as route-stage builds it (a copy of the request's headers). */
+/** Incoming headers → the upstream list as route-stage builds it (upstreamRequestHeaders, then the trace headers). */
 function run(headers: Record<string, string>, peer: string | null = null) {
-  const out = Object.entries(headers).flat();
+  const out = upstreamRequestHeaders(Object.entries(headers).flat(), 'app').slice(2); // without the host pair
   const ids = ensureTraceHeaders(headers, out, false, peer);
   const sent: Record<string, string> = {};
   for (let i = 0; i < out.length; i += 2) sent[out[i]] = out[i + 1];

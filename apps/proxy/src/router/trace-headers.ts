@@ -13,9 +13,9 @@ import { PEER_HEADER } from '../observability/peer-metadata';
  * span ids are kept for {@link takeSpanIds} (one WeakMap entry per sampled request only). Tracing off,
  * the ids sent are passed on untouched (a proxy that reports no span must not become a parent).
  *
- * Peer metadata ({@link PEER_HEADER}): an incoming `x-weft-peer` is always removed from what goes
- * upstream (the inbound proxy has read it; an app cannot set its own), and `peer` — this proxy's
- * `<workload>.<namespace>`, given for outbound requests to mesh destinations only — is added.
+ * Peer metadata ({@link PEER_HEADER}): `peer` — this proxy's `<workload>.<namespace>`, given for
+ * outbound requests to mesh destinations only — is added to `out`, which never carries an incoming
+ * one (upstreamRequestHeaders does not copy it: the inbound proxy has read it, an app cannot set it).
  */
 export interface TraceIds {
   readonly traceId: string;
@@ -81,7 +81,6 @@ export function ensureTraceHeaders(
   generateRequestId: boolean,
   peer: string | null = null,
 ): TraceIds {
-  if (headers[PEER_HEADER] !== undefined) removeAll(out, PEER_HEADER);
   if (peer !== null) out.push(PEER_HEADER, peer);
   let requestId = first(headers['x-request-id']) ?? '';
   if (requestId === '' && generateRequestId) {
@@ -134,9 +133,4 @@ function traced(
   if (!tpSet) out.push('traceparent', traceparent);
   if (first(headers['x-b3-traceid']) === undefined) out.push('x-b3-traceid', ids.traceId, 'x-b3-spanid', spanId, 'x-b3-sampled', sampled ? '1' : '0');
   return ids;
-}
-
-/** Removes every `name` entry of a flat header list. */
-function removeAll(out: string[], name: string): void {
-  for (let i = out.length - 2; i >= 0; i -= 2) if (out[i] === name) out.splice(i, 2);
 }
