@@ -11,7 +11,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REQUEST_PATH, ROUTE_HOST, upstreamNginx, weftBootstrap } from './load/configs.mjs';
+import { startUpstream } from './load/cases.mjs';
+import { REQUEST_PATH, ROUTE_HOST, weftBootstrap } from './load/configs.mjs';
 import { cpuMicros, freePort, killAllNow, start, stopAll, waitReady } from './load/processes.mjs';
 import { ensureTools, runWrk } from './load/tools.mjs';
 
@@ -30,10 +31,7 @@ async function main() {
   const variants = JSON.parse(process.argv[2] ?? '[{"name":"current"}]');
   const tools = ensureTools();
   mkdirSync(DIR, { recursive: true });
-  const up = await freePort();
-  writeFileSync(join(DIR, 'upstream.conf'), upstreamNginx(DIR, up));
-  const u = start('upstream', tools.nginx, ['-p', DIR, '-e', join(DIR, 'upstream.error.log'), '-c', join(DIR, 'upstream.conf')], join(DIR, 'upstream.out.log'));
-  await waitReady('upstream', up, ROUTE_HOST, REQUEST_PATH, [u]);
+  const { port: up } = await startUpstream(tools, DIR);
   const cases = [];
   for (const [i, v] of variants.entries()) {
     const port = await freePort();

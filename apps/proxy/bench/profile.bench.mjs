@@ -6,13 +6,13 @@
 //   npx nx run proxy:build && node apps/proxy/bench/profile.bench.mjs
 //
 // Environment: WEFT_BENCH_SECONDS (wrk run, 5), WEFT_BENCH_DIRECTION (OUTBOUND | INBOUND).
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkRouting, startWeft } from './load/cases.mjs';
-import { REQUEST_PATH, ROUTE_HOST, upstreamNginx } from './load/configs.mjs';
+import { checkRouting, startUpstream, startWeft } from './load/cases.mjs';
+import { REQUEST_PATH, ROUTE_HOST } from './load/configs.mjs';
 import { printProfile, summarizeProfile } from './load/cpu-profile.mjs';
-import { cpuMicros, freePort, killAllNow, start, stop, stopAll, waitReady } from './load/processes.mjs';
+import { cpuMicros, freePort, killAllNow, stop, stopAll } from './load/processes.mjs';
 import { ensureTools, runWrk } from './load/tools.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -27,11 +27,7 @@ process.on('exit', () => {
 async function main() {
   const tools = ensureTools();
   mkdirSync(DIR, { recursive: true });
-  const upPort = await freePort();
-  const conf = join(DIR, 'upstream.conf');
-  writeFileSync(conf, upstreamNginx(DIR, upPort));
-  const up = start('upstream', tools.nginx, ['-p', DIR, '-e', join(DIR, 'upstream.error.log'), '-c', conf], join(DIR, 'upstream.out.log'));
-  await waitReady('upstream', upPort, ROUTE_HOST, REQUEST_PATH, [up]);
+  const { port: upPort } = await startUpstream(tools, DIR);
   const port = await freePort();
   const direction = process.env.WEFT_BENCH_DIRECTION ?? 'OUTBOUND';
   const proc = startWeft(ROOT, DIR, 'weft', port, upPort, { direction, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(DIR, 'profile')}`] });

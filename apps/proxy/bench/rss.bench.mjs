@@ -15,12 +15,12 @@
 // splits RSS into the node binary's file-backed pages (shared by every node process on the host) and
 // the process's own anonymous memory.
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { checkRouting, startWeft } from './load/cases.mjs';
-import { REQUEST_PATH, ROUTE_HOST, upstreamNginx } from './load/configs.mjs';
+import { checkRouting, startUpstream, startWeft } from './load/cases.mjs';
+import { REQUEST_PATH, ROUTE_HOST } from './load/configs.mjs';
 import { freePort, killAllNow, memoryMb, start, stop, stopAll, waitReady } from './load/processes.mjs';
 import { ensureTools } from './load/tools.mjs';
 
@@ -40,11 +40,7 @@ process.on('exit', () => {
 async function main() {
   const tools = ensureTools();
   mkdirSync(DIR, { recursive: true });
-  const upPort = await freePort();
-  const conf = join(DIR, 'upstream.conf');
-  writeFileSync(conf, upstreamNginx(DIR, upPort));
-  const up = start('upstream', tools.nginx, ['-p', DIR, '-e', join(DIR, 'upstream.error.log'), '-c', conf], join(DIR, 'upstream.out.log'));
-  await waitReady('upstream', upPort, ROUTE_HOST, REQUEST_PATH, [up]);
+  const { port: upPort } = await startUpstream(tools, DIR);
   for (let round = 0; round < ROUNDS; round++) {
     const order = [...VARIANTS.entries()];
     if (round % 2 === 1) order.reverse();

@@ -12,6 +12,14 @@ function startNginx(tools, dir, name, conf) {
   return start(name, tools.nginx, ['-p', dir, '-e', join(dir, `${name}.error.log`), '-c', file], join(dir, `${name}.out.log`));
 }
 
+/** The upstream every case is measured against (nginx `return 200` on a free port), started and ready. */
+export async function startUpstream(tools, dir) {
+  const port = await freePort();
+  const proc = startNginx(tools, dir, 'upstream', upstreamNginx(dir, port));
+  await waitReady('upstream', port, ROUTE_HOST, REQUEST_PATH, [proc]);
+  return { proc, port };
+}
+
 function startHaproxy(tools, dir, name, port, upstreamPort) {
   const file = join(dir, `${name}.cfg`);
   writeFileSync(file, proxyHaproxy(port, upstreamPort));
@@ -44,9 +52,9 @@ export async function startCases(tools, root, dir) {
   if (!existsSync(join(root, 'apps/proxy/dist/main.js'))) throw new Error('apps/proxy/dist/main.js is missing: run `npx nx run proxy:build`');
   mkdirSync(dir, { recursive: true });
   const p = {};
-  for (const k of ['up', 'haproxy', 'nginx', 'weft', 'hpA', 'hpB', 'wpA', 'wpB']) p[k] = await freePort();
-  const upstream = startNginx(tools, dir, 'upstream', upstreamNginx(dir, p.up));
-  await waitReady('upstream', p.up, ROUTE_HOST, REQUEST_PATH, [upstream]);
+  const { proc: upstream, port: up } = await startUpstream(tools, dir);
+  p.up = up;
+  for (const k of ['haproxy', 'nginx', 'weft', 'hpA', 'hpB', 'wpA', 'wpB']) p[k] = await freePort();
 
   const log = (n) => join(dir, `${n}.access.log`);
   const cases = {
