@@ -1,21 +1,10 @@
 import { EdgeAccumulator } from '@weft/api';
 import { decodeReport, rejectionReason } from './message-decoder';
+import { SAMPLE_RECORD } from './sample-record.fixture';
 
 function reportJson(): Record<string, unknown> & { edges: Record<string, unknown>[] } {
   const acc = new EdgeAccumulator({ proxy: { id: 'p', workload: 'b-v1', namespace: 'ns' } });
-  acc.add({
-    reporter: 'destination',
-    source: { workload: 'a', namespace: 'ns', principal: null },
-    destination: { service: 'b', workload: 'b-v1', namespace: 'ns', principal: null },
-    protocol: 'http',
-    responseCode: 200,
-    grpcStatus: null,
-    responseFlags: '-',
-    requestBytes: 1,
-    responseBytes: 2,
-    connectionSecurityPolicy: 'none',
-    durationMs: 3,
-  });
+  acc.add(SAMPLE_RECORD);
   return JSON.parse(JSON.stringify(acc.flush())) as ReturnType<typeof reportJson>;
 }
 

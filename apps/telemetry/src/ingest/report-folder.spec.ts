@@ -4,22 +4,11 @@ import { BucketHistograms } from './bucket-histograms';
 import { addIstioBuckets } from '../metrics/istio-labels';
 import { IngestBatch, SERIES, SERIES_SLOTS } from './ingest-batch';
 import { ReportFolder } from './report-folder';
+import { SAMPLE_RECORD } from './sample-record.fixture';
 import { SeriesGuard } from './series-guard';
 
 const keys = new TelemetryKeys('t:');
-const rec: RequestRecord = {
-  reporter: 'destination',
-  source: { workload: 'a', namespace: 'ns', principal: null },
-  destination: { service: 'b', workload: 'b-v1', namespace: 'ns', principal: null },
-  protocol: 'http',
-  responseCode: 200,
-  grpcStatus: null,
-  responseFlags: '-',
-  requestBytes: 1,
-  responseBytes: 2,
-  connectionSecurityPolicy: 'none',
-  durationMs: 3,
-};
+const rec: RequestRecord = SAMPLE_RECORD;
 
 function report(now: number, n: number, code = 200, latencyEncoding?: 'list' | 'compressed') {
   const acc = new EdgeAccumulator({ proxy: { id: 'p', workload: 'b-v1', namespace: 'ns' }, now: () => now, latencyEncoding });
