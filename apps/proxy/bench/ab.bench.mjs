@@ -8,12 +8,12 @@
 //
 // A variant: { name, bin? (default apps/proxy/bin/weft-proxy.js), node? (node arguments), log? ('off') }.
 // Environment: ROUNDS (8), WEFT_BENCH_SECONDS (3).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startUpstream } from './load/cases.mjs';
 import { REQUEST_PATH, ROUTE_HOST, weftBootstrap } from './load/configs.mjs';
-import { cpuMicros, freePort, killAllNow, start, stopAll, waitReady } from './load/processes.mjs';
+import { cpuMicros, freePort, cleanUpAtExit, start, stopAll, waitReady } from './load/processes.mjs';
 import { ensureTools, runWrk } from './load/tools.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -21,10 +21,7 @@ const ROOT = resolve(HERE, '../../..');
 const DIR = join(ROOT, 'tmp', `bench-ab-${process.pid}`);
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
 const SECONDS = Number(process.env.WEFT_BENCH_SECONDS ?? 3);
-process.on('exit', () => {
-  killAllNow();
-  rmSync(DIR, { recursive: true, force: true });
-});
+cleanUpAtExit(DIR);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {

@@ -6,23 +6,20 @@
 //   npx nx run proxy:build && node apps/proxy/bench/profile.bench.mjs
 //
 // Environment: WEFT_BENCH_SECONDS (wrk run, 5), WEFT_BENCH_DIRECTION (OUTBOUND | INBOUND).
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkRouting, startUpstream, startWeft } from './load/cases.mjs';
 import { REQUEST_PATH, ROUTE_HOST } from './load/configs.mjs';
 import { printProfile, summarizeProfile } from './load/cpu-profile.mjs';
-import { cpuMicros, freePort, killAllNow, stop, stopAll } from './load/processes.mjs';
+import { cpuMicros, freePort, cleanUpAtExit, stop, stopAll } from './load/processes.mjs';
 import { ensureTools, runWrk } from './load/tools.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
 const DIR = join(ROOT, 'tmp', `bench-profile-${process.pid}`);
 const SECONDS = Number(process.env.WEFT_BENCH_SECONDS ?? 5);
-process.on('exit', () => {
-  killAllNow();
-  rmSync(DIR, { recursive: true, force: true });
-});
+cleanUpAtExit(DIR);
 
 async function main() {
   const tools = ensureTools();

@@ -15,13 +15,13 @@
 // splits RSS into the node binary's file-backed pages (shared by every node process on the host) and
 // the process's own anonymous memory.
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { checkRouting, startUpstream, startWeft } from './load/cases.mjs';
 import { REQUEST_PATH, ROUTE_HOST } from './load/configs.mjs';
-import { freePort, killAllNow, memoryMb, start, stop, stopAll, waitReady } from './load/processes.mjs';
+import { freePort, cleanUpAtExit, memoryMb, start, stop, stopAll, waitReady } from './load/processes.mjs';
 import { ensureTools } from './load/tools.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -32,10 +32,7 @@ const RATE = Number(process.env.WEFT_BENCH_RATE ?? 1000);
 const VARIANTS = (process.env.WEFT_BENCH_RSS_VARIANTS ?? ';--max-semi-space-size=1;--max-semi-space-size=2').split(';').map((v) => v.split(' ').filter(Boolean));
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const run = promisify(execFile);
-process.on('exit', () => {
-  killAllNow();
-  rmSync(DIR, { recursive: true, force: true });
-});
+cleanUpAtExit(DIR);
 
 async function main() {
   const tools = ensureTools();

@@ -1,7 +1,7 @@
 // Child processes of the load benchmark: start, wait until they answer, read their CPU time and
 // memory from /proc, stop them. Only processes started here are ever signalled, by their pid.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 
@@ -62,6 +62,14 @@ export async function stopAll() {
 /** Synchronous last resort (process 'exit' handler): SIGKILL whatever is still running. */
 export function killAllNow() {
   for (const p of started) if (p.exited === null) p.child.kill('SIGKILL');
+}
+
+/** At exit (normal or not): every started process killed and the bench's scratch directory removed. */
+export function cleanUpAtExit(dir) {
+  process.on('exit', () => {
+    killAllNow();
+    rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /** One GET with the given Host; resolves to the status code (0 on a socket error). */
