@@ -46,5 +46,13 @@ export const noCluster = (name: string): ProxyError =>
 export const noHealthyUpstream = (cluster: string): ProxyError =>
   new ProxyError('WEFT_ERR_PROXY_NO_HEALTHY_UPSTREAM', 'UH', `no healthy upstream in cluster ${cluster}`);
 
+/** The upstream connection failed (UF; URX once retries are used up). */
+export const connectFailure = (cluster: string, cause: Error, retried = false): ProxyError =>
+  new ProxyError('WEFT_ERR_PROXY_CONNECT_FAILURE', retried ? 'URX' : 'UF', `upstream connect failure in cluster ${cluster}${retried ? ' after retries' : ''}: ${cause.message}`, { cause });
+
+/** The upstream connection was reset before the response was complete (UC; URX once retries are used up). */
+export const upstreamReset = (cluster: string, cause: Error, retried = false): ProxyError =>
+  new ProxyError('WEFT_ERR_PROXY_UPSTREAM_RESET', retried ? 'URX' : 'UC', `upstream connection reset in cluster ${cluster}${retried ? ' after retries' : ''}: ${cause.message}`, { cause });
+
 export const overflow = (cluster: string, what: string): ProxyError =>
   new ProxyError('WEFT_ERR_PROXY_OVERFLOW', 'UO', `cluster ${cluster}: ${what} circuit breaker open`);

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { applyHeaderOps, type HeaderOp, type RetryPolicyModel } from '@weft/proxy-core';
-import { ProxyError, noHealthyUpstream, overflow } from '../errors/proxy-error';
+import { ProxyError, connectFailure, noHealthyUpstream, overflow, upstreamReset } from '../errors/proxy-error';
 import { rescue } from '../errors/rescue';
 import type { RequestContext, ResponseEvents } from '../listener/request-context';
 import type { Cluster } from '../upstream/cluster';
@@ -325,11 +325,11 @@ function errorFor(outcome: UpstreamOutcome, cluster: string, retried: boolean, c
   const urx = retried ? ' after retries' : '';
   switch (outcome.kind) {
     case 'connect-failure':
-      return new ProxyError('WEFT_ERR_PROXY_CONNECT_FAILURE', retried ? 'URX' : 'UF', `upstream connect failure in cluster ${cluster}${urx}: ${cause.message}`, { cause });
+      return connectFailure(cluster, cause, retried);
     case 'timeout':
       return new ProxyError('WEFT_ERR_PROXY_UPSTREAM_TIMEOUT', 'UT', `upstream per-try or idle timeout in cluster ${cluster}${urx}`);
     default:
-      return new ProxyError('WEFT_ERR_PROXY_UPSTREAM_RESET', retried ? 'URX' : 'UC', `upstream connection reset in cluster ${cluster}${urx}: ${cause.message}`, { cause });
+      return upstreamReset(cluster, cause, retried);
   }
 }
 

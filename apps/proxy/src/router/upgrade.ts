@@ -2,7 +2,7 @@ import { request as h1Request, type ClientRequest, type IncomingMessage, type Se
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { applyHeaderOps, applyHeaderOpsToList, type CompiledRoute, type HeaderOp, type HttpConnectionManagerModel } from '@weft/proxy-core';
-import { ProxyError, noHealthyUpstream, overflow } from '../errors/proxy-error';
+import { connectFailure, noHealthyUpstream, overflow, upstreamReset } from '../errors/proxy-error';
 import { localReply, rescue, type LocalReply } from '../errors/rescue';
 import type { RequestContext, UpgradeStream } from '../listener/request-context';
 import type { Cluster } from '../upstream/cluster';
@@ -34,14 +34,6 @@ export function upgradeAllowed(ctx: RequestContext, route: CompiledRoute, hcm: H
 export function upgradeRefused(ctx: RequestContext): LocalReply {
   const kind = String(ctx.headers.upgrade ?? '').replace(/[^\x21-\x7e]+/g, ' ');
   return localReply(403, '', null, `WEFT_ERR_PROXY_UPGRADE_NOT_ALLOWED: upgrade ${kind} not enabled`);
-}
-
-function connectFailure(cluster: string, cause: Error): ProxyError {
-  return new ProxyError('WEFT_ERR_PROXY_CONNECT_FAILURE', 'UF', `upstream connect failure in cluster ${cluster}: ${cause.message}`, { cause });
-}
-
-function upstreamReset(cluster: string, cause: Error): ProxyError {
-  return new ProxyError('WEFT_ERR_PROXY_UPSTREAM_RESET', 'UC', `upstream connection reset in cluster ${cluster}: ${cause.message}`, { cause });
 }
 
 /**
