@@ -323,9 +323,10 @@ describe('operator dashboard in chromium over the shared demo harness', () => {
     const services = await waitFor(
       async () => {
         const seen = await openProductpageTrace(page, base, 'demo-03-');
-        return ['productpage.default', 'reviews.default', 'ratings.default'].every((x) => seen.includes(x)) ? seen : undefined;
+        // The newest trace may still miss the spans reported last: wait for one with all four services.
+        return ['productpage.default', 'details.default', 'reviews.default', 'ratings.default'].every((x) => seen.includes(x)) ? seen : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 500, what: 'a productpage trace reaching ratings' },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'a productpage trace reaching details and ratings' },
     );
     expect(services).toEqual(expect.arrayContaining(['details.default']));
   }, 120_000);
