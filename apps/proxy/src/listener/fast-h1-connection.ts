@@ -161,7 +161,8 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
     if (!keepAlive || this.owner.isDraining) {
       this.closing = true;
       this.parsing?.abort();
-      // Closes once what was written is flushed (ServerResponse does the same).
+      // What the response queued goes out first; the socket closes once it is flushed (ServerResponse does the same).
+      res.flush();
       (this.socket as Socket & { destroySoon(): void }).destroySoon();
       return;
     }

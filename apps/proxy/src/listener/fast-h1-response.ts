@@ -123,7 +123,6 @@ export class FastH1Response extends EventEmitter {
     if (chunk !== undefined) this.write(chunk);
     if (this.chunked) this.queue(this.trailers === null ? '0\r\n\r\n' : `0\r\n${appendHeaders(this.trailers)}\r\n`);
     this.writableEnded = true;
-    this.flush();
     this.sink.responseDone(this, this.shouldKeepAlive);
     // As ServerResponse: 'finish' and 'close' come after the current call stack (the router finishes its own bookkeeping first).
     process.nextTick(emitEnded, this);
@@ -158,7 +157,7 @@ export class FastH1Response extends EventEmitter {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       toFlush.push(this);
-      if (toFlush.length === 1) queueMicrotask(flushAll);
+      if (toFlush.length === 1) setImmediate(flushAll);
     }
   }
 
