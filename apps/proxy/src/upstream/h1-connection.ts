@@ -18,6 +18,9 @@ export interface H1ConnectionOptions {
 
 const KEEP_ALIVE_HINT = /timeout=(\d+)/i;
 
+/** The read buffer of every upstream connection (see the constructor). */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /**
  * One keep-alive HTTP/1.1 connection to an upstream host: a net socket and node's llhttp response
  * parser (the one node:http uses), running one exchange at a time. Fixed shape; the parser callbacks
@@ -45,7 +48,9 @@ export class H1Connection {
     private readonly owner: H1ConnectionOwner,
     readonly options: H1ConnectionOptions,
   ) {
-    this.socket = connect({ host: options.host, port: options.port, noDelay: true });
+    // Reads land in one buffer shared by every upstream connection (reads run one at a time on this
+    // thread, and the parser copies what it hands on): no buffer allocated per read.
+    this.socket = connect({ host: options.host, port: options.port, noDelay: true, onread: { buffer: READ_BUFFER, callback: this.onRead.bind(this) } });
     const parser = new HTTPParser();
     parser.initialize(HTTPParser.RESPONSE, {}, 0, 0);
     parser[HTTPParser.kOnHeaders] = this.onRawHeaders.bind(this);
@@ -53,7 +58,6 @@ export class H1Connection {
     parser[HTTPParser.kOnBody] = this.onBody.bind(this);
     parser[HTTPParser.kOnMessageComplete] = this.onMessageComplete.bind(this);
     this.parser = parser;
-    this.socket.on('data', this.onData.bind(this));
     this.socket.once('connect', this.onConnect.bind(this));
     this.socket.on('error', this.onError.bind(this));
     this.socket.once('end', this.onEnd.bind(this));
@@ -99,10 +103,11 @@ export class H1Connection {
     this.owner.onIdle(this);
   }
 
-  private onData(chunk: Buffer): void {
-    const r = this.parser.execute(chunk);
+  private onRead(size: number, buffer: Uint8Array): boolean {
+    const r = this.parser.execute((size === buffer.length ? buffer : buffer.subarray(0, size)) as Buffer);
     // Not `instanceof Error`: the binding's errors may come from another realm (jest's sandbox).
     if (typeof r !== 'number') this.destroy(upstreamError('UND_ERR_SOCKET', `malformed upstream response: ${(r as Error & { code?: string }).code ?? r.message}`));
+    return true;
   }
 
   private onRawHeaders(headers: string[]): void {
