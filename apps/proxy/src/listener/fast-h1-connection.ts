@@ -50,6 +50,8 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
   private bodyPaused = false;
   private pipelinePaused = false;
   private upgrade: Buffer | null = null;
+  /** The last response that ended: its bytes may still wait for the turn's batched write (FastH1Response.flush). */
+  private ended: FastH1Response | null = null;
   private closing = false;
   closed = false;
 
@@ -131,6 +133,7 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
     }
     this.closing = true;
     this.parsing?.abort();
+    this.flushEnded();
     if (this.current === null) this.socket.end('HTTP/1.1 417 Expectation Failed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n', 'latin1');
     else this.socket.destroy();
     return false;
@@ -158,11 +161,12 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
   responseDone(res: FastH1Response, keepAlive: boolean): void {
     if (res !== this.current) return;
     this.current = null;
+    this.ended = res;
     if (!keepAlive || this.owner.isDraining) {
       this.closing = true;
       this.parsing?.abort();
       // What the response queued goes out first; the socket closes once it is flushed (ServerResponse does the same).
-      res.flush();
+      this.flushEnded();
       (this.socket as Socket & { destroySoon(): void }).destroySoon();
       return;
     }
@@ -186,6 +190,7 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
     this.upgrade = null;
     this.closing = true;
     this.detach();
+    this.flushEnded();
     this.owner.handOver(this.socket, replay);
   }
 
@@ -216,6 +221,7 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
     this.closing = true;
     this.parsing?.abort();
     const busy = this.current !== null && this.current.headersSent;
+    this.flushEnded();
     if (!busy && this.socket.writable) this.socket.end(refusalText(status, why), 'latin1');
     this.socket.destroy();
   }
@@ -228,20 +234,29 @@ export class FastH1Connection implements FastRequestSource, FastResponseSink {
       if ((!this.headComplete && t.headersMs > 0 && age > t.headersMs) || (t.requestMs > 0 && age > t.requestMs)) this.refuse(408, 'request timeout');
       return;
     }
-    if (this.current === null && t.keepAliveMs > 0 && now - this.idleSince > t.keepAliveMs) this.socket.destroy();
+    if (this.current === null && t.keepAliveMs > 0 && now - this.idleSince > t.keepAliveMs) this.destroy();
   }
 
   /** Draining: an idle connection closes now; a busy one after its response. */
   drain(): void {
-    if (this.current === null && this.parsing === null) this.socket.destroy();
+    if (this.current === null && this.parsing === null) this.destroy();
   }
 
   get idle(): boolean {
     return this.current === null && this.parsing === null && this.waiting.length === 0;
   }
 
+  /** Cuts the connection (after writing what an ended response still holds). */
   destroy(): void {
+    this.flushEnded();
     this.socket.destroy();
+  }
+
+  /** Responses are written once per event-loop turn: before the socket is closed, cut or handed over, the last one goes out. */
+  private flushEnded(): void {
+    const res = this.ended;
+    this.ended = null;
+    res?.flush();
   }
 
   private detach(): void {

@@ -39,6 +39,8 @@ describe('HTTP/1.1 fast path', () => {
             - name: all
               domains: ["*"]
               routes:
+              - match: { prefix: /direct }
+                direct_response: { status: 200, body: { inline_string: direct } }
               - match: { prefix: / }
                 route: { cluster: up }`;
     px = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: '          common_http_protocol_options: { idle_timeout: 0.3s }' }), cluster('up', [up.port])));
@@ -59,6 +61,21 @@ describe('HTTP/1.1 fast path', () => {
     );
     const bodies = reply.split(/HTTP\/1\.1 200 OK\r\n/).slice(1).map((r) => r.slice(r.indexOf('\r\n\r\n') + 4));
     expect(bodies).toEqual(['/p1:', '/p2:hello', '/p3:abc', '/p4:']);
+  });
+
+  it('answers a request in full before refusing a malformed one pipelined behind it (responses leave once per loop turn)', async () => {
+    const before = up.seen.length;
+    const reply = await exchange(
+      port,
+      'GET /direct HTTP/1.1\r\nhost: svc\r\n\r\n' + 'POST /smuggled HTTP/1.1\r\nhost: svc\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n',
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\ndirectHTTP\/1\.1 400 Bad Request\r\n/);
+    expect(up.seen.length).toBe(before);
+  });
+
+  it('answers a request in full before the 417 of an expectation pipelined behind it', async () => {
+    const reply = await exchange(port, 'GET /direct HTTP/1.1\r\nhost: svc\r\n\r\n' + 'GET /direct HTTP/1.1\r\nhost: svc\r\nexpect: something-else\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\ndirectHTTP\/1\.1 417 Expectation Failed\r\n/);
   });
 
   it('serves an HTTP/1.0 client and closes; a body without a length is delimited by the close', async () => {
