@@ -6,6 +6,7 @@ import { ProxyMetrics } from '../observability/proxy-metrics';
 import { ClusterManager } from './cluster-manager';
 import type { Cluster } from './cluster';
 import type { DnsAddress, DnsDeps, DnsTimers } from './dns-lookup';
+import { DNS_LOOKUP_TIMEOUT_MS } from './dns-target';
 
 /** A fake clock for the DNS refresh timers: time moves only when the test says so. */
 class FakeTimers implements DnsTimers {
@@ -328,5 +329,43 @@ describe('DNS clusters (fake resolver, fake clock)', () => {
     expect(manager.initialized).toBe(true);
     dns.release();
     await settle();
+  });
+  it('counts a lookup unanswered after 5 s as failed: the cluster warms, and the next refresh waits for that lookup instead of starting a second one', async () => {
+    dns.hold();
+    const c = start(model('STRICT_DNS', ['ratings.svc']));
+    expect(c.warm).toBe(false);
+    timers.advance(DNS_LOOKUP_TIMEOUT_MS - 1);
+    await settle();
+    expect(c.warm).toBe(false);
+    timers.advance(1);
+    await settle();
+    expect(c.warm).toBe(true);
+    expect(manager.initialized).toBe(true);
+    expect(c.hosts).toEqual([]);
+    expect(logs.filter((l) => l.msg === 'dns resolution failed')).toHaveLength(1);
+    // The refresh (dns_refresh_rate: no failure rate configured) joins the lookup still running.
+    expect(timers.pending()).toEqual([5000]);
+    timers.advance(5000);
+    await settle();
+    expect(dns.callsFor('ratings.svc')).toEqual([0]);
+    dns.set('ratings.svc', '10.0.0.7');
+    dns.release();
+    await settle();
+    expect(ids(c)).toEqual(['10.0.0.7:9080']);
+    expect(dns.callsFor('ratings.svc')).toEqual([0]);
+  });
+
+  it('drops the late answer of a timed-out lookup that no refresh waits for, then looks up afresh', async () => {
+    dns.hold();
+    const c = start(model('STRICT_DNS', ['ratings.svc']));
+    timers.advance(DNS_LOOKUP_TIMEOUT_MS);
+    dns.set('ratings.svc', '10.0.0.8');
+    dns.release();
+    await settle();
+    expect(c.hosts).toEqual([]);
+    timers.advance(5000);
+    await settle();
+    expect(dns.callsFor('ratings.svc')).toEqual([0, DNS_LOOKUP_TIMEOUT_MS + 5000]);
+    expect(ids(c)).toEqual(['10.0.0.8:9080']);
   });
 });

@@ -21,8 +21,17 @@ export type DnsOutcome = 'resolved' | 'empty' | 'failed';
 type State = 'none' | 'resolved' | 'empty' | 'failed';
 
 /**
+ * A lookup unanswered after this long counts as failed (Envoy's c-ares resolver gives a query 5 s):
+ * the cluster warms with what it has and the failure back-off starts, instead of waiting forever on
+ * a resolver that does not answer.
+ */
+export const DNS_LOOKUP_TIMEOUT_MS = 5000;
+
+/**
  * One hostname of a DNS cluster: at most one lookup in flight, then the next one after the refresh
- * rate (or the failure back-off). `addresses` is the last answer; a failed lookup keeps it.
+ * rate (or the failure back-off). `addresses` is the last answer; a failed lookup keeps it. A lookup
+ * that times out is not abandoned to a second one: getaddrinfo holds one of libuv's four thread-pool
+ * threads until it returns, so the next refresh waits for the answer of the one still running.
  */
 export class DnsTarget {
   addresses: readonly string[] = [];
@@ -31,7 +40,11 @@ export class DnsTarget {
   private failures = 0;
   private state: State = 'none';
   private timer: unknown = null;
-  private inFlight = false;
+  /** A lookup is running in the resolver (possibly one whose answer nobody waits for any more). */
+  private outstanding = false;
+  /** An answer is awaited (a lookup started or joined, not timed out yet). */
+  private waiting = false;
+  private deadline: unknown = null;
   /** resolveNow() was asked while a lookup was in flight: look up again as soon as it ends. */
   private again = false;
   private stopped = false;
@@ -44,25 +57,44 @@ export class DnsTarget {
   /** Looks the name up now (or right after the lookup in flight). */
   resolveNow(): void {
     if (this.stopped) return;
-    if (this.inFlight) {
+    if (this.waiting) {
       this.again = true;
       return;
     }
     this.clearTimer();
-    this.inFlight = true;
+    this.waiting = true;
+    this.deadline = this.owner.deps.timers.setTimeout(() => this.timedOut(), DNS_LOOKUP_TIMEOUT_MS);
+    // The lookup that timed out before is still running: its answer is this refresh's.
+    if (this.outstanding) return;
+    this.outstanding = true;
     this.owner.deps.lookup(this.hostname, this.owner.familyArg()).then(
-      (answer) => this.done(answer, null),
-      (err: unknown) => this.done(null, err instanceof Error ? err : new Error(String(err))),
+      (answer) => this.settled(answer, null),
+      (err: unknown) => this.settled(null, err instanceof Error ? err : new Error(String(err))),
     );
   }
 
   stop(): void {
     this.stopped = true;
     this.clearTimer();
+    this.clearDeadline();
+  }
+
+  private settled(answer: readonly DnsAddress[] | null, err: Error | null): void {
+    this.outstanding = false;
+    // The late answer of a lookup that timed out, with no refresh waiting for it yet: dropped.
+    if (this.waiting) this.done(answer, err);
+  }
+
+  private timedOut(): void {
+    this.deadline = null;
+    if (!this.waiting) return;
+    const err = Object.assign(new Error(`dns lookup of ${this.hostname} timed out after ${DNS_LOOKUP_TIMEOUT_MS} ms`), { code: 'ETIMEOUT' });
+    this.done(null, err);
   }
 
   private done(answer: readonly DnsAddress[] | null, err: Error | null): void {
-    this.inFlight = false;
+    this.waiting = false;
+    this.clearDeadline();
     if (this.stopped) return;
     this.attempted = true;
     if (answer === null) this.failed(err ?? new Error('lookup failed'));
@@ -98,6 +130,12 @@ export class DnsTarget {
       this.owner.log.warn(fields, 'dns resolution failed');
     }
     this.state = 'failed';
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline === null) return;
+    this.owner.deps.timers.clearTimeout(this.deadline);
+    this.deadline = null;
   }
 
   private clearTimer(): void {
