@@ -1,12 +1,21 @@
 import { request as h1Request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { applyHeaderOps, applyHeaderOpsToList, type CompiledRoute, type HeaderOp, type HttpConnectionManagerModel } from '@weft/proxy-core';
+import {
+  applyHeaderOps,
+  applyHeaderOpsToList,
+  CONNECT_FAILURE_OUTCOME,
+  RESET_OUTCOME,
+  type CompiledRoute,
+  type HeaderOp,
+  type HttpConnectionManagerModel,
+} from '@weft/proxy-core';
 import { connectFailure, noHealthyUpstream, overflow, upstreamReset } from '../errors/proxy-error';
 import { localReply, rescue, type LocalReply } from '../errors/rescue';
 import type { RequestContext, UpgradeStream } from '../listener/request-context';
 import type { Cluster } from '../upstream/cluster';
 import type { Host } from '../upstream/host';
+import { outcomeOfResponse, type UpstreamOutcome } from '../upstream/outcome';
 import { endResponse, sendLocalReply, writeResponseChunk, writeResponseHead } from './downstream-writer';
 import { downstreamResponseHeaders } from './headers';
 
@@ -44,7 +53,9 @@ export function upgradeRefused(ctx: RequestContext): LocalReply {
  * is closed (Envoy: the route's idle_timeout, else the HCM's stream_idle_timeout, 5 min by default).
  * The request is reported once (`onDone`), when the tunnel closes: status 101, its lifetime, the
  * bytes relayed each way (Envoy logs an upgraded stream at its end); failures are answered through
- * rescue() with their response flag.
+ * rescue() with their response flag. The attempt's outcome — connect failure, reset before an
+ * answer, or the response status (101 included) — goes to the cluster like a request's: outlier
+ * detection, the host's success/error counts and `weft_proxy_upstream_rq_total`.
  */
 export class UpgradeTunnel {
   private host: Host | null = null;
@@ -54,6 +65,8 @@ export class UpgradeTunnel {
   private request: ClientRequest | null = null;
   private switched = false;
   private closed = false;
+  private attemptStart = 0;
+  private reported = false;
 
   constructor(
     private readonly ctx: RequestContext,
@@ -75,6 +88,7 @@ export class UpgradeTunnel {
     this.host = host;
     this.ctx.upstreamHost = host.id;
     host.activeRequests++;
+    this.attemptStart = performance.now();
     const downstream = this.stream.socket;
     downstream.once('close', () => this.onDownstreamClose());
     downstream.on('error', () => this.onDownstreamClose());
@@ -83,13 +97,20 @@ export class UpgradeTunnel {
 
   private onConnect(err: Error | null, socket: Socket | null): void {
     if (this.closed) return void socket?.destroy();
-    if (err !== null || socket === null) return this.fail(connectFailure(this.plan.cluster.name, err ?? new Error('no socket')));
+    if (err !== null || socket === null) {
+      this.report(CONNECT_FAILURE_OUTCOME);
+      return this.fail(connectFailure(this.plan.cluster.name, err ?? new Error('no socket')));
+    }
     this.upstream = socket;
     const req = h1Request({ method: this.ctx.method, path: this.plan.path, headers: this.plan.headers, createConnection: () => socket });
     this.request = req;
     req.once('upgrade', (res: IncomingMessage, up: Duplex, head: Buffer) => this.onSwitched(res, up, head));
     req.once('response', (res: IncomingMessage) => this.onResponse(res));
-    req.on('error', (e: Error) => (this.ctx.status === 0 ? this.fail(upstreamReset(this.plan.cluster.name, e)) : this.close()));
+    req.on('error', (e: Error) => {
+      if (this.ctx.status !== 0) return this.close();
+      if (!this.closed) this.report(RESET_OUTCOME);
+      this.fail(upstreamReset(this.plan.cluster.name, e));
+    });
     req.end();
   }
 
@@ -98,6 +119,7 @@ export class UpgradeTunnel {
     if (this.closed) return void up.destroy();
     this.switched = true;
     this.upstream = up;
+    this.report(outcomeOfResponse(res.statusCode ?? 101, res.headers as Record<string, string | string[]>));
     const ctx = this.ctx;
     const down = this.stream.socket;
     ctx.status = res.statusCode ?? 101;
@@ -124,6 +146,7 @@ export class UpgradeTunnel {
   /** Not switched: the upstream's answer is relayed as it is, then the connection closes. */
   private onResponse(res: IncomingMessage): void {
     const ctx = this.ctx;
+    this.report(outcomeOfResponse(res.statusCode ?? 502, res.headers as Record<string, string | string[]>));
     const out = ctx.res as ServerResponse;
     const headers = downstreamResponseHeaders(res.headers);
     applyHeaderOps(this.plan.responseHeaderOps, headers);
@@ -151,6 +174,13 @@ export class UpgradeTunnel {
     if (this.closed) return;
     sendLocalReply(this.ctx, rescue(err, false));
     this.close();
+  }
+
+  /** The upstream attempt's outcome, once (the cluster's outlier detection and upstream stats). */
+  private report(outcome: UpstreamOutcome): void {
+    if (this.reported || this.host === null) return;
+    this.reported = true;
+    this.plan.cluster.onOutcome(this.host, outcome, performance.now() - this.attemptStart);
   }
 
   /** Once: releases the host, closes the upstream (and a switched downstream), reports the request. */

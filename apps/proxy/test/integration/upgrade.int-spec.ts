@@ -268,6 +268,43 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
     }
   });
 
+  it('upgrades feed outlier detection and the upstream stats: a host refusing connections is ejected, then every upgrade switches', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const vhosts = `
+            - name: ws
+              domains: ["*"]
+              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const od = '    outlier_detection: { consecutive_5xx: 2, interval: 10s, base_ejection_time: 60s, max_ejection_percent: 50 }';
+    const px2 = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: HCM }), cluster('ws', [app.port, deadPort], od)));
+    try {
+      const statuses: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const c = new RawClient(px2.port('out')).upgrade('/ws/od');
+        const head = await c.until('\r\n\r\n');
+        statuses.push(head.slice(9, 12));
+        c.socket.destroy();
+        await c.untilClosed();
+      }
+      // Round robin: the dead host fails twice (503, connect failure), is ejected, and gets nothing after.
+      expect(statuses.filter((x) => x === '503')).toHaveLength(2);
+      expect(statuses.slice(4)).toEqual(['101', '101', '101', '101']);
+      const text = await waitFor(
+        async () => {
+          const t = await (await request(`http://127.0.0.1:${px2.adminPort}/stats/prometheus`)).body.text();
+          return metricSum(t, 'weft_proxy_upstream_rq_total', 'cluster_name="ws"', 'response_code_class="1xx"') === 6 ? t : null;
+        },
+        { what: 'six 1xx upstream requests' },
+      );
+      expect(metricSum(text, 'weft_proxy_upstream_rq_total', 'cluster_name="ws"', 'response_code_class="reset"')).toBe(2);
+      expect(metricSum(text, 'istio_requests_total', 'response_code="503"', 'response_flags="UF"')).toBe(2);
+    } finally {
+      await px2.close();
+    }
+  });
+
   it('no healthy host: 503 UH written to the socket, then closed', async () => {
     const vhosts = `
             - name: ws
