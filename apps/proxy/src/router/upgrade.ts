@@ -18,6 +18,7 @@ import type { Host } from '../upstream/host';
 import { outcomeOfResponse, type UpstreamOutcome } from '../upstream/outcome';
 import { endResponse, sendLocalReply, writeResponseChunk, writeResponseHead } from './downstream-writer';
 import { downstreamResponseHeaders } from './headers';
+import { PEER_HEADER } from '../observability/peer-metadata';
 
 /** Where an upgrade goes: the upstream request head is already routed, rewritten and mutated. */
 export interface UpgradePlan {
@@ -126,8 +127,11 @@ export class UpgradeTunnel {
     (ctx.res as ServerResponse).detachSocket(down as Socket);
     const headers = res.rawHeaders.slice();
     applyHeaderOpsToList(this.plan.responseHeaderOps, headers);
+    // Outbound: the destination's proxy named its workload (metrics); the header itself never reaches the app.
+    const peer = res.headers[PEER_HEADER];
+    if (!ctx.inbound && typeof peer === 'string') ctx.upstreamPeer = peer;
     let text = `HTTP/1.1 ${ctx.status} ${res.statusMessage ?? 'Switching Protocols'}\r\n`;
-    for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() !== PEER_HEADER) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
     down.write(`${text}\r\n`);
     if (head.length > 0) down.write(head);
     if (this.stream.head.length > 0) up.write(this.stream.head);

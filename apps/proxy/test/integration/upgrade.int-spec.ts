@@ -80,7 +80,9 @@ async function startApp(): Promise<App> {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
     seen.push({ url: req.url ?? '', headers: req.headers });
     if (req.url === '/refuse') return void socket.write('HTTP/1.1 426 Upgrade Required\r\ncontent-type: text/plain\r\ncontent-length: 4\r\n\r\nnope');
-    socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
+    // /ws/peer: an app that tries to pass itself off as a mesh peer (x-weft-peer is the proxies' own).
+    const peer = req.url === '/ws/peer' ? 'x-weft-peer: spoofed.other-ns\r\n' : '';
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n${peer}\r\n`);
     let got = '';
     socket.on('data', (d: Buffer) => {
       got += d.toString();
@@ -173,6 +175,16 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
     const text = await metrics();
     expect(metricSum(text, 'istio_requests_total', 'response_code="101"')).toBe(1);
     expect(metricSum(text, 'istio_request_duration_milliseconds_count', 'response_code="101"')).toBe(1);
+  });
+
+  it('the 101 of an app never carries the peer-metadata header to the client', async () => {
+    const c = new RawClient(port).upgrade('/ws/peer');
+    const head = await c.until('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    expect(head).toMatch(/\r\nupgrade: websocket\r\n/i);
+    expect(head).not.toMatch(/x-weft-peer/i);
+    c.socket.destroy();
+    await c.untilClosed();
   });
 
   it('the upgrade request upstream carries the route and virtual host header mutations, the prefix rewrite and an x-request-id', async () => {
