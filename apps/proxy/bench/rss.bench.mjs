@@ -8,7 +8,8 @@
 // (`;`-separated node argument lists; default: none, semi-space 1 MB, semi-space 2 MB; a
 // `bin=PATH` item runs another build, e.g. `bin=tmp/proxy-old/bin/weft-proxy.js;` for a before and
 // after figure: copy apps/proxy/{dist,bin,package.json} of the old build under tmp/ first),
-// ROUNDS (1: each round runs every variant once, in alternating order).
+// ROUNDS (1: each round runs every variant once, in alternating order). A variant starting with
+// `floor` runs the minimal proxy below with the node arguments that follow (`floor --max-semi-space-size=1`).
 //
 // Every round also measures the floor: the smallest node:http forwarding proxy (load/minimal-proxy.mjs,
 // no routing, metrics or log) at the same rate — what any Node proxy costs on this node binary — and
@@ -50,10 +51,10 @@ async function main() {
 async function measure(name, variant, upPort) {
   const floor = variant[0] === 'floor';
   const bin = variant.find((a) => a.startsWith('bin='))?.slice(4);
-  const nodeArgs = variant.filter((a) => !a.startsWith('bin='));
+  const nodeArgs = variant.filter((a) => !a.startsWith('bin=') && a !== 'floor');
   const port = await freePort();
   const proc = floor
-    ? start(name, process.execPath, [join(HERE, 'load/minimal-proxy.mjs'), String(port), String(upPort)], join(DIR, `${name}.out.log`))
+    ? start(name, process.execPath, [...nodeArgs, join(HERE, 'load/minimal-proxy.mjs'), String(port), String(upPort)], join(DIR, `${name}.out.log`))
     : startWeft(ROOT, DIR, name, port, upPort, { nodeArgs, ...(bin ? { bin } : {}) });
   if (floor) await waitReady(name, port, ROUTE_HOST, REQUEST_PATH, [proc]);
   else await checkRouting('weft', port, [proc]);
@@ -63,7 +64,7 @@ async function measure(name, variant, upPort) {
   const { stdout } = await run(process.execPath, args, { timeout: (SECONDS + 20) * 1000 });
   const r = JSON.parse(stdout.trim().split('\n').pop());
   const m = memoryMb(proc.pid);
-  const label = floor ? 'floor: minimal node:http proxy' : variant.join(' ') || '(defaults)';
+  const label = floor ? `floor: minimal node:http proxy${nodeArgs.length > 0 ? ` ${nodeArgs.join(' ')}` : ''}` : variant.join(' ') || '(defaults)';
   const split = `anon ${m.anon.toFixed(1)} + node binary/files ${m.file.toFixed(1)}`;
   console.log(`${label.padEnd(32)} RSS after start ${idle.toFixed(1)} MB, after ${RATE} rps × ${SECONDS}s ${m.rss.toFixed(1)} MB (${split}; peak ${m.hwm.toFixed(1)}), p50 ${r.p50ms.toFixed(2)} ms p99 ${r.p99ms.toFixed(2)} ms, errors ${r.non2xx + r.errors + r.lost}`);
   await stop(proc, 5000);
