@@ -162,7 +162,7 @@ export class RouteStage implements HttpHandler {
     const hash = action.hashPolicy.length === 0 ? null : requestHash(action.hashPolicy, ctx);
     if (ctx.upgrade !== null) {
       const idleTimeoutMs = idleTimeoutOf(action.idleTimeoutMs, this.active.hcm.streamIdleTimeoutMs);
-      const plan = { cluster, path, headers, hash, idleTimeoutMs, responseHeaderOps: picked.responseHeaderOps };
+      const plan = { cluster, path, headers, hash, idleTimeoutMs, responseHeaderOps: picked.responseHeaderOps, responsePeer };
       return new UpgradeTunnel(ctx, ctx.upgrade, plan, this.deps.onDone).start();
     }
     const h2End = ctx.protocol === 'HTTP/2' ? ((ctx.req as { stream?: { endAfterHeaders?: boolean } }).stream?.endAfterHeaders ?? false) : null;

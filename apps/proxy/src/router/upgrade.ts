@@ -31,6 +31,8 @@ export interface UpgradePlan {
   /** A switched tunnel silent this long either way is closed (route idle_timeout, else stream_idle_timeout); null: never. */
   readonly idleTimeoutMs: number | null;
   readonly responseHeaderOps: readonly HeaderOp[];
+  /** Inbound, to a caller that sent peer metadata: this proxy's own, added to the answer; else null. */
+  readonly responsePeer: string | null;
 }
 
 /** WebSocket only; a route's upgrade_configs override its connection manager's (Envoy). */
@@ -132,6 +134,7 @@ export class UpgradeTunnel {
     if (!ctx.inbound && typeof peer === 'string') ctx.upstreamPeer = peer;
     let text = `HTTP/1.1 ${ctx.status} ${res.statusMessage ?? 'Switching Protocols'}\r\n`;
     for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() !== PEER_HEADER) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    if (this.plan.responsePeer !== null) text += `${PEER_HEADER}: ${this.plan.responsePeer}\r\n`;
     down.write(`${text}\r\n`);
     if (head.length > 0) down.write(head);
     if (this.stream.head.length > 0) up.write(this.stream.head);
@@ -153,6 +156,7 @@ export class UpgradeTunnel {
     this.report(outcomeOfResponse(res.statusCode ?? 502, res.headers as Record<string, string | string[]>));
     const out = ctx.res as ServerResponse;
     const headers = downstreamResponseHeaders(res.headers);
+    if (this.plan.responsePeer !== null) headers[PEER_HEADER] = this.plan.responsePeer;
     applyHeaderOps(this.plan.responseHeaderOps, headers);
     writeResponseHead(ctx, res.statusCode ?? 502, headers);
     res.on('data', (c: Buffer) => {

@@ -317,6 +317,32 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
     }
   });
 
+  it('inbound, a caller that sent peer metadata gets this proxy\'s on the 101, and is the source workload of the metrics', async () => {
+    const vhosts = `
+            - name: ws
+              domains: ["*"]
+              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const inbound = await startProxy(bootstrap(httpListener('in', vhosts, { hcm: HCM, direction: 'INBOUND' }), cluster('ws', [app.port])), { workload: 'chat-v1', service: 'chat' });
+    try {
+      const c = new RawClient(inbound.port('in')).upgrade('/ws/in', 'x-weft-peer: productpage-v1.default\r\n');
+      const head = await c.until('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+      expect(head).toMatch(/\r\nx-weft-peer: chat-v1\.default\r\n/);
+      expect(app.seen.at(-1)?.headers['x-weft-peer']).toBeUndefined();
+      c.socket.destroy();
+      await c.untilClosed();
+      await waitFor(
+        async () => {
+          const t = await (await request(`http://127.0.0.1:${inbound.adminPort}/stats/prometheus`)).body.text();
+          return metricSum(t, 'istio_requests_total', 'response_code="101"', 'source_workload="productpage-v1"', 'reporter="destination"') === 1;
+        },
+        { what: 'the inbound 101 with the caller as source_workload' },
+      );
+    } finally {
+      await inbound.close();
+    }
+  });
+
   it('no healthy host: 503 UH written to the socket, then closed', async () => {
     const vhosts = `
             - name: ws
