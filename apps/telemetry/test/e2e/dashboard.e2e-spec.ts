@@ -157,10 +157,19 @@ function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 }
 
-/** Waits (the page refreshes itself every 5 s) until every edge carries requests, then checks the service nodes. */
+/**
+ * Waits (the page refreshes itself every 5 s) until every edge carries requests and every service has
+ * its node — a service reached one hop further (ratings, behind reviews v2/v3) can show up a refresh
+ * after the first edges — then checks them.
+ */
 async function expectTopology(page: Page, edges: readonly string[], services: readonly string[]): Promise<void> {
   const rps = (e: string) => page.$$eval(`[data-edge="${e}"]`, (els) => els.map((x) => Number(x.getAttribute('data-rps'))));
-  await waitFor(async () => (await Promise.all(edges.map(rps))).every((r) => (r[0] ?? 0) > 0), { timeoutMs: 45_000, intervalMs: 250, what: 'the demo edges with requests on the topology' });
+  const node = (svc: string) => page.$(`[data-node="service:default/${svc}"]`);
+  await waitFor(async () => (await Promise.all(edges.map(rps))).every((r) => (r[0] ?? 0) > 0) && (await Promise.all(services.map(node))).every((n) => n !== null), {
+    timeoutMs: 45_000,
+    intervalMs: 250,
+    what: `the demo edges with requests and the nodes of ${services.join(', ')} on the topology`,
+  });
   for (const svc of services) expect(await page.$(`[data-node="service:default/${svc}"]`)).not.toBeNull();
   expect(await page.getAttribute(`[data-edge="${edges[0]}"]`, 'class')).toMatch(/\b(ok|warn|bad)\b/);
   expect(await page.textContent(`[data-edge="${edges[0]}"] .edge-label`)).toMatch(/^\d+(\.\d+)? rps$/);
