@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { WriteBatch, type BatchedWriter } from '../io/write-batch';
 
 /** What a fast response needs from its connection. */
 export interface FastResponseSink {
@@ -36,10 +37,10 @@ function httpDate(): string {
 /**
  * An HTTP/1.1 response of the fast path, with the part of ServerResponse the downstream writer uses
  * (writeHead, write, end, addTrailers, destroy, 'close'/'drain'/'finish'). The head is serialised
- * once; head, body and end written in the same tick leave in one write. Bodies without a length
- * are chunked (HTTP/1.1) or close-delimited (HTTP/1.0). Fixed shape.
+ * once; what a response queues during one event-loop turn leaves in one write (WriteBatch). Bodies
+ * without a length are chunked (HTTP/1.1) or close-delimited (HTTP/1.0). Fixed shape.
  */
-export class FastH1Response extends EventEmitter {
+export class FastH1Response extends EventEmitter implements BatchedWriter {
   statusCode = 200;
   headersSent = false;
   destroyed = false;
@@ -156,8 +157,7 @@ export class FastH1Response extends EventEmitter {
     this.out.push(piece);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      toFlush.push(this);
-      if (toFlush.length === 1) setImmediate(flushAll);
+      responses.add(this);
     }
   }
 
@@ -167,7 +167,7 @@ export class FastH1Response extends EventEmitter {
     return n;
   }
 
-  /** One write for everything queued in this tick (small pieces copied together, large ones gathered). */
+  /** One write for everything queued in this turn (small pieces copied together, large ones gathered); WriteBatch calls it at the turn's end. */
   flush(): void {
     if (!this.flushScheduled) return;
     this.flushScheduled = false;
@@ -205,14 +205,8 @@ function emitEnded(res: FastH1Response): void {
   res.closed();
 }
 
-/** Responses with bytes queued in this tick: one microtask writes them all. */
-const toFlush: FastH1Response[] = [];
-
-function flushAll(): void {
-  // A flush may queue more (a 'drain' handler): those wait for the next microtask.
-  const batch = toFlush.splice(0);
-  for (const res of batch) res.flush();
-}
+/** Responses with bytes queued in this turn. */
+const responses = new WriteBatch<FastH1Response>();
 
 /** Whether the last appendHeaders() saw a content-length (one module-level flag, no closure per call). */
 let sawLength = false;

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { WriteBatch, type BatchedWriter } from '../io/write-batch';
 import type { H1Connection } from './h1-connection';
 import type { UpstreamRequestOptions } from './upstream-dispatcher';
 
@@ -15,7 +16,7 @@ export function upstreamError(code: string, message: string): Error {
  * pause, resume. Queued until the pool assigns a connection (then `onRequestStart`); its events after
  * an abort are dropped. Fixed shape.
  */
-export class H1Exchange implements Dispatcher.DispatchController {
+export class H1Exchange implements Dispatcher.DispatchController, BatchedWriter {
   conn: H1Connection | null = null;
   /** The response head arrived (the idle timeout then watches body chunks). */
   responding = false;
@@ -27,7 +28,7 @@ export class H1Exchange implements Dispatcher.DispatchController {
   private abortReason: Error | null = null;
   private chunked = false;
   private source: Readable | null = null;
-  /** A request head (and buffered body) waiting for this turn's flushRequests. */
+  /** A request head (and buffered body) waiting for this turn's WriteBatch. */
   private queuedHead: string | null = null;
   private queuedBody: Buffer | null = null;
 
@@ -88,11 +89,10 @@ export class H1Exchange implements Dispatcher.DispatchController {
     if (body === null || Buffer.isBuffer(body)) {
       const size = body === null ? 0 : body.length;
       if (length < 0 && (size > 0 || PAYLOAD_METHODS.has(method))) head += `content-length: ${size}\r\n`;
-      // Written with every other request of this event-loop turn (see flushRequests).
+      // Written with every other request of this event-loop turn (WriteBatch).
       this.queuedHead = `${head}\r\n`;
       this.queuedBody = body !== null && size > 0 ? body : null;
-      queuedRequests.push(this);
-      if (queuedRequests.length === 1) setImmediate(flushRequests);
+      requests.add(this);
       return this.requestWritten();
     }
     this.chunked = length < 0;
@@ -100,8 +100,8 @@ export class H1Exchange implements Dispatcher.DispatchController {
     this.streamBody(body);
   }
 
-  /** Writes the queued request head (and buffered body), unless the exchange lost its connection meanwhile. */
-  writeQueued(): void {
+  /** WriteBatch: writes the queued request head (and buffered body), unless the exchange lost its connection meanwhile. */
+  flush(): void {
     const head = this.queuedHead;
     const body = this.queuedBody;
     this.queuedHead = null;
@@ -221,17 +221,8 @@ export class H1Exchange implements Dispatcher.DispatchController {
   }
 }
 
-/**
- * Requests written in this event-loop turn, sent together once the turn's I/O callbacks are done
- * (setImmediate): each loopback write wakes the upstream's process, and a burst of writes wakes it
- * once instead of once per request — that wake-up was the largest single cost in the proxy's profile.
- */
-const queuedRequests: H1Exchange[] = [];
-
-function flushRequests(): void {
-  const batch = queuedRequests.splice(0);
-  for (const ex of batch) ex.writeQueued();
-}
+/** Request heads queued in this event-loop turn. */
+const requests = new WriteBatch<H1Exchange>();
 
 function noop(): void {
   // drained on purpose
