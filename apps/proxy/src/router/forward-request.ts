@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { applyHeaderOps, type HeaderOp, type RetryPolicyModel } from '@weft/proxy-core';
+import type { HeaderOp, RetryPolicyModel } from '@weft/proxy-core';
 import { ProxyError, connectFailure, noHealthyUpstream, overflow, upstreamReset } from '../errors/proxy-error';
 import { rescue } from '../errors/rescue';
 import type { RequestContext, ResponseEvents } from '../listener/request-context';
@@ -8,9 +8,8 @@ import type { Host } from '../upstream/host';
 import type { RetryDecider, UpstreamOutcome } from '../upstream/outcome';
 import { classifyError, outcomeOfResponse } from '../upstream/outcome';
 import type { RequestBody } from './request-body';
-import { downstreamResponseHeaders } from './headers';
+import { relayedResponseHeaders } from './headers';
 import { endResponse, sendLocalReply, writeResponseChunk, writeResponseHead } from './downstream-writer';
-import { PEER_HEADER } from '../observability/peer-metadata';
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
 
@@ -166,15 +165,7 @@ export class ForwardRequest {
     }
     this.clearTimer('perTry');
     this.committed = true;
-    // Outbound: the destination's proxy named its workload (not copied downstream; inbound, an app's is dropped).
-    const peer = headers[PEER_HEADER];
-    if (!this.ctx.inbound && typeof peer === 'string') this.ctx.upstreamPeer = peer;
-    const out = downstreamResponseHeaders(headers);
-    if (this.plan.responsePeer !== null) out[PEER_HEADER] = this.plan.responsePeer;
-    if (this.plan.responseHeaderOps.length > 0) {
-      applyHeaderOps(this.plan.responseHeaderOps, out);
-      for (const name in out) if (out[name] === undefined) delete out[name];
-    }
+    const out = relayedResponseHeaders(this.ctx, headers, this.plan.responsePeer, this.plan.responseHeaderOps);
     const gs = headers['grpc-status'];
     if (gs !== undefined) this.ctx.grpcStatus = String(gs);
     writeResponseHead(this.ctx, status, out);

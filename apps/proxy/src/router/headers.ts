@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { applyHeaderOps, type HeaderOp } from '@weft/proxy-core';
+import type { RequestContext } from '../listener/request-context';
 import { PEER_HEADER } from '../observability/peer-metadata';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and HTTP/2 connection-specific ones: never forwarded. */
@@ -71,6 +73,32 @@ export function downstreamResponseHeaders(headers: Record<string, string | strin
     if (NOT_COPIED.has(name) || name.charCodeAt(0) === 58) continue;
     const v = headers[name];
     if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/** Outbound: the destination's proxy names its workload in the response's peer metadata (read for the metrics, never relayed). */
+export function noteUpstreamPeer(ctx: RequestContext, value: string | string[] | undefined): void {
+  if (!ctx.inbound && typeof value === 'string') ctx.upstreamPeer = value;
+}
+
+/**
+ * The downstream head of an upstream response, for forwarded requests and upgrades alike: its
+ * end-to-end headers (downstreamResponseHeaders), this proxy's peer metadata when it answers a
+ * caller's (`responsePeer`), then the route's response header mutations (a removed header is dropped).
+ */
+export function relayedResponseHeaders(
+  ctx: RequestContext,
+  upstream: Record<string, string | string[] | undefined>,
+  responsePeer: string | null,
+  ops: readonly HeaderOp[],
+): IncomingHttpHeaders {
+  noteUpstreamPeer(ctx, upstream[PEER_HEADER]);
+  const out = downstreamResponseHeaders(upstream);
+  if (responsePeer !== null) out[PEER_HEADER] = responsePeer;
+  if (ops.length > 0) {
+    applyHeaderOps(ops, out);
+    for (const name in out) if (out[name] === undefined) delete out[name];
   }
   return out;
 }

@@ -2,7 +2,6 @@ import { request as h1Request, type ClientRequest, type IncomingMessage, type Se
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
-  applyHeaderOps,
   applyHeaderOpsToList,
   CONNECT_FAILURE_OUTCOME,
   RESET_OUTCOME,
@@ -17,7 +16,7 @@ import type { Cluster } from '../upstream/cluster';
 import type { Host } from '../upstream/host';
 import { outcomeOfResponse, type UpstreamOutcome } from '../upstream/outcome';
 import { endResponse, sendLocalReply, writeResponseChunk, writeResponseHead } from './downstream-writer';
-import { downstreamResponseHeaders } from './headers';
+import { noteUpstreamPeer, relayedResponseHeaders } from './headers';
 import { PEER_HEADER } from '../observability/peer-metadata';
 
 /** Where an upgrade goes: the upstream request head is already routed, rewritten and mutated. */
@@ -129,9 +128,7 @@ export class UpgradeTunnel {
     (ctx.res as ServerResponse).detachSocket(down as Socket);
     const headers = res.rawHeaders.slice();
     applyHeaderOpsToList(this.plan.responseHeaderOps, headers);
-    // Outbound: the destination's proxy named its workload (metrics); the header itself never reaches the app.
-    const peer = res.headers[PEER_HEADER];
-    if (!ctx.inbound && typeof peer === 'string') ctx.upstreamPeer = peer;
+    noteUpstreamPeer(ctx, res.headers[PEER_HEADER]);
     let text = `HTTP/1.1 ${ctx.status} ${res.statusMessage ?? 'Switching Protocols'}\r\n`;
     for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() !== PEER_HEADER) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
     if (this.plan.responsePeer !== null) text += `${PEER_HEADER}: ${this.plan.responsePeer}\r\n`;
@@ -155,10 +152,7 @@ export class UpgradeTunnel {
     const ctx = this.ctx;
     this.report(outcomeOfResponse(res.statusCode ?? 502, res.headers as Record<string, string | string[]>));
     const out = ctx.res as ServerResponse;
-    const headers = downstreamResponseHeaders(res.headers);
-    if (this.plan.responsePeer !== null) headers[PEER_HEADER] = this.plan.responsePeer;
-    applyHeaderOps(this.plan.responseHeaderOps, headers);
-    writeResponseHead(ctx, res.statusCode ?? 502, headers);
+    writeResponseHead(ctx, res.statusCode ?? 502, relayedResponseHeaders(ctx, res.headers, this.plan.responsePeer, this.plan.responseHeaderOps));
     res.on('data', (c: Buffer) => {
       if (!writeResponseChunk(ctx, c)) {
         res.pause();
