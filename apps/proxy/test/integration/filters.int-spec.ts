@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { request } from 'undici';
 import { waitFor, withDeadline } from '@weft/testing';
-import { bootstrap, cluster, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream } from './harness';
+import { bootstrap, cluster, get, httpListener, startProxy, startUpstream, catchAllTo, type RunningProxy, type Upstream } from './harness';
 
 /**
  * HTTP filters through the proxy over real sockets: fault injection (abort, delay, per-route
@@ -150,12 +150,7 @@ describe('local rate limit', () => {
               filter_enabled: { default_value: { numerator: 100 } }
               filter_enforced: { default_value: { numerator: 100 } }
               response_headers_to_add: [{ header: { key: x-limited, value: "yes" } }]`;
-    const vhosts = `
-            - name: limited
-              domains: ["*"]
-              routes:
-              - match: { prefix: / }
-                route: { cluster: app }`;
+    const vhosts = catchAllTo('app', 'limited');
     const px = await startProxy(bootstrap(httpListener('out', vhosts, { filters }), cluster('app', [app.port])));
     try {
       const results = await Promise.all(Array.from({ length: 20 }, () => get(px.port('out'), '/', { host: 'svc' })));

@@ -120,6 +120,16 @@ ${extra.hcm ?? ''}
 ${virtualHosts}`;
 }
 
+/** A virtual host (of httpListener) matching every authority, with one route: every path to `cluster`. */
+export function catchAllTo(cluster: string, name = 'all'): string {
+  return `
+            - name: ${name}
+              domains: ["*"]
+              routes:
+              - match: { prefix: / }
+                route: { cluster: ${cluster} }`;
+}
+
 /** An endpoint of a test cluster: a 127.0.0.1 port, optionally with weight and health status. */
 export interface EndpointSpec {
   readonly port: number;

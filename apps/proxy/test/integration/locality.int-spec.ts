@@ -1,4 +1,4 @@
-import { bootstrap, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream } from './harness';
+import { bootstrap, get, httpListener, startProxy, startUpstream, catchAllTo, type RunningProxy, type Upstream } from './harness';
 
 /** locality_weighted_lb_config: a locality's share follows its weight, whatever its number of endpoints. */
 describe('locality-weighted load balancing', () => {
@@ -25,12 +25,7 @@ ${ep(ups[0])}
         load_balancing_weight: 1
         lb_endpoints:
 ${ups.slice(1).map(ep).join('\n')}`;
-    const vhost = `
-            - name: all
-              domains: ["*"]
-              routes:
-              - match: { prefix: / }
-                route: { cluster: zoned }`;
+    const vhost = catchAllTo('zoned');
     px = await startProxy(bootstrap(httpListener('out', vhost), clusters));
   });
   afterAll(async () => {
@@ -71,12 +66,7 @@ ${p0Health.map((h, i) => ep(ups[i], h)).join('\n')}
       - priority: 1
         lb_endpoints:
 ${ep(ups[4])}`;
-    const vhost = `
-            - name: all
-              domains: ["*"]
-              routes:
-              - match: { prefix: / }
-                route: { cluster: tiers }`;
+    const vhost = catchAllTo('tiers');
     return bootstrap(httpListener('out', vhost), clusters);
   };
   /** Which tier served each of `n` requests (20 in flight at a time). */

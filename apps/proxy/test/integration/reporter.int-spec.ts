@@ -1,15 +1,10 @@
-import { bootstrap, cluster, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream } from './harness';
+import { bootstrap, cluster, get, httpListener, startProxy, startUpstream, catchAllTo, type RunningProxy, type Upstream } from './harness';
 
 /** Istio's reporter label: the client-side sidecar (OUTBOUND) reports "source", the server side "destination". */
 describe('metrics reporter by listener direction', () => {
   let app: Upstream;
   let px: RunningProxy;
-  const vhost = `
-            - name: app
-              domains: ["*"]
-              routes:
-              - match: { prefix: / }
-                route: { cluster: app }`;
+  const vhost = catchAllTo('app', 'app');
 
   beforeAll(async () => {
     app = await startUpstream('app');

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { request } from 'undici';
 import { waitFor, withDeadline } from '@weft/testing';
 import { metricSum } from './prom-text';
-import { bootstrap, cluster, httpListener, startProxy, type RunningProxy } from './harness';
+import { bootstrap, cluster, httpListener, startProxy, catchAllTo, type RunningProxy } from './harness';
 
 /**
  * WebSocket upgrades are requests like any other (real sockets): they go through the HTTP filters
@@ -237,10 +237,7 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
   });
 
   it('a tunnel silent for the stream idle timeout is closed and then reported (101)', async () => {
-    const vhosts = `
-            - name: ws
-              domains: ["*"]
-              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const vhosts = catchAllTo('ws', 'ws');
     const idle = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: `${HCM}\n          stream_idle_timeout: 0.2s` }), cluster('ws', [app.port])));
     try {
       const c = new RawClient(idle.port('out')).upgrade('/idle');
@@ -259,10 +256,7 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
   });
 
   it('an open tunnel holds one of the cluster\'s max_requests: the next upgrade overflows (503 UO) until it closes', async () => {
-    const vhosts = `
-            - name: ws
-              domains: ["*"]
-              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const vhosts = catchAllTo('ws', 'ws');
     const breakers = '    circuit_breakers: { thresholds: [{ max_requests: 1 }] }';
     const small = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: HCM }), cluster('ws', [app.port], breakers)));
     try {
@@ -285,10 +279,7 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const deadPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const vhosts = `
-            - name: ws
-              domains: ["*"]
-              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const vhosts = catchAllTo('ws', 'ws');
     const od = '    outlier_detection: { consecutive_5xx: 2, interval: 10s, base_ejection_time: 60s, max_ejection_percent: 50 }';
     const px2 = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: HCM }), cluster('ws', [app.port, deadPort], od)));
     try {
@@ -318,10 +309,7 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
   });
 
   it('inbound, a caller that sent peer metadata gets this proxy\'s on the 101, and is the source workload of the metrics', async () => {
-    const vhosts = `
-            - name: ws
-              domains: ["*"]
-              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const vhosts = catchAllTo('ws', 'ws');
     const inbound = await startProxy(bootstrap(httpListener('in', vhosts, { hcm: HCM, direction: 'INBOUND' }), cluster('ws', [app.port])), { workload: 'chat-v1', service: 'chat' });
     try {
       const c = new RawClient(inbound.port('in')).upgrade('/ws/in', 'x-weft-peer: productpage-v1.default\r\n');
@@ -344,10 +332,7 @@ describe('WebSocket upgrades through the filters, metrics and access log', () =>
   });
 
   it('no healthy host: 503 UH written to the socket, then closed', async () => {
-    const vhosts = `
-            - name: ws
-              domains: ["*"]
-              routes: [{ match: { prefix: / }, route: { cluster: ws } }]`;
+    const vhosts = catchAllTo('ws', 'ws');
     const down = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: HCM }), cluster('ws', [{ port: app.port, health: 'UNHEALTHY' }])));
     try {
       const got = await new RawClient(down.port('out')).upgrade('/ws').untilClosed();
@@ -367,12 +352,7 @@ describe('WebSocket tunnels and drain', () => {
 
   beforeAll(async () => {
     app = await startApp();
-    const vhosts = `
-            - name: ws
-              domains: ["*"]
-              routes:
-              - match: { prefix: / }
-                route: { cluster: ws }`;
+    const vhosts = catchAllTo('ws', 'ws');
     px = await startProxy(bootstrap(httpListener('out', vhosts, { hcm: HCM }), cluster('ws', [app.port])));
   });
   afterAll(async () => {

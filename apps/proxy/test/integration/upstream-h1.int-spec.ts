@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Collector, waitFor, withDeadline } from '@weft/testing';
-import { bootstrap, cluster, get, httpListener, startProxy, type RunningProxy } from './harness';
+import { bootstrap, cluster, get, httpListener, startProxy, catchAllTo, type RunningProxy } from './harness';
 
 /**
  * The HTTP/1.1 upstream pool (raw sockets + llhttp) against a hand-written upstream: keep-alive
@@ -81,12 +81,7 @@ describe('HTTP/1.1 upstream pool', () => {
       }
       socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length + path.length}\r\n\r\n${path}${body.toString()}`);
     });
-    const vhosts = `
-            - name: all
-              domains: ["*"]
-              routes:
-              - match: { prefix: / }
-                route: { cluster: raw }`;
+    const vhosts = catchAllTo('raw');
     px = await startProxy(bootstrap(httpListener('out', vhosts), cluster('raw', [up.port])));
     port = px.port('out');
   });

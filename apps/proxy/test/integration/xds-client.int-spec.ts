@@ -1,5 +1,5 @@
 import { waitFor } from '@weft/testing';
-import { bootstrap, cluster, get, httpListener, startUpstream, type Upstream } from './harness';
+import { bootstrap, cluster, get, httpListener, startUpstream, catchAllTo, type Upstream } from './harness';
 import { metricSum } from './prom-text';
 import { AdsTestServer, serveMesh, startXdsProxy, type XdsProxy } from './xds-harness';
 import { CDS, clusterName, EDS, edsCluster, endpoints, LDS, RDS, VHDS, virtualHost } from './xds-resources';
@@ -97,12 +97,7 @@ describe('xDS client with a --config bootstrap: static resources stay beside the
     const reviews = await startUpstream('reviews');
     const server = await new AdsTestServer().start();
     serveMesh(server, 'reviews', [reviews.port], { vhost: true });
-    const staticRoutes = `
-            - name: local
-              domains: ["*"]
-              routes:
-              - match: { prefix: / }
-                route: { cluster: local-app }`;
+    const staticRoutes = catchAllTo('local-app', 'local');
     const rdsListener = `
   - name: static_out
     address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
