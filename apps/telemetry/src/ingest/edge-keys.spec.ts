@@ -2,21 +2,9 @@ import type { ReportEdge } from '@weft/api';
 import { requestSeriesKey } from '../metrics/istio-labels';
 import { windowEdgeId } from '../windows/edge-key';
 import { EdgeKeyCache } from './edge-keys';
+import { SAMPLE_LABELS } from './sample-record.fixture';
 
-const edge: ReportEdge = {
-  reporter: 'destination',
-  source: { workload: 'a', namespace: 'ns', principal: null },
-  destination: { service: 'b', workload: 'b-v1', namespace: 'ns', principal: null },
-  protocol: 'http',
-  responseCode: 200,
-  grpcStatus: null,
-  responseFlags: '-',
-  requests: 1,
-  requestBytes: 0,
-  responseBytes: 0,
-  connectionSecurityPolicy: 'none',
-  latency: 'ms:1',
-};
+const edge: ReportEdge = { ...SAMPLE_LABELS, requests: 1, requestBytes: 0, responseBytes: 0, latency: 'ms:1' };
 
 describe('EdgeKeyCache', () => {
   it('gives the window id and series key of the edge, the same instances for the same labels', () => {

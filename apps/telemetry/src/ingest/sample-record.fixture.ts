@@ -1,7 +1,7 @@
-import type { RequestRecord } from '@weft/api';
+import type { ReportEdge, RequestRecord } from '@weft/api';
 
-/** One request as a proxy folds it (a → b-v1, 200, plaintext) for the ingest specs. */
-export const SAMPLE_RECORD: RequestRecord = {
+/** The labels of one edge (a → b-v1, 200, plaintext), shared by a request and its folded edge in the ingest specs. */
+export const SAMPLE_LABELS = {
   reporter: 'destination',
   source: { workload: 'a', namespace: 'ns', principal: null },
   destination: { service: 'b', workload: 'b-v1', namespace: 'ns', principal: null },
@@ -9,8 +9,8 @@ export const SAMPLE_RECORD: RequestRecord = {
   responseCode: 200,
   grpcStatus: null,
   responseFlags: '-',
-  requestBytes: 1,
-  responseBytes: 2,
   connectionSecurityPolicy: 'none',
-  durationMs: 3,
-};
+} as const satisfies Partial<RequestRecord> & Partial<ReportEdge>;
+
+/** One request as a proxy folds it, for the ingest specs. */
+export const SAMPLE_RECORD: RequestRecord = { ...SAMPLE_LABELS, requestBytes: 1, responseBytes: 2, durationMs: 3 };
