@@ -120,14 +120,14 @@ ${extra.hcm ?? ''}
 ${virtualHosts}`;
 }
 
-/** A virtual host (of httpListener) matching every authority, with one route: every path to `cluster`. */
+/** A virtual host (of httpListener) matching every authority, with one route: every path to `cluster` (quoted: Istio's names hold `|`). */
 export function catchAllTo(cluster: string, name = 'all'): string {
   return `
             - name: ${name}
               domains: ["*"]
               routes:
               - match: { prefix: / }
-                route: { cluster: ${cluster} }`;
+                route: { cluster: "${cluster}" }`;
 }
 
 /** An endpoint of a test cluster: a 127.0.0.1 port, optionally with weight and health status. */

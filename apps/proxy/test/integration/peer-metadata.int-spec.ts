@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { bootstrap, client, cluster, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream } from './harness';
+import { bootstrap, catchAllTo, client, cluster, get, httpListener, startProxy, startUpstream, type RunningProxy, type Upstream } from './harness';
 
 /**
  * Peer metadata between two sidecars (Istio's metadata exchange): productpage's outbound proxy names
@@ -13,19 +13,12 @@ describe('peer metadata between a pair of proxies', () => {
   let productpage: RunningProxy;
   const REVIEWS = 'outbound|9080|v1|reviews.default.svc.cluster.local';
 
-  const vhost = (c: string): string => `
-            - name: all
-              domains: ["*"]
-              routes:
-              - match: { prefix: / }
-                route: { cluster: "${c}" }`;
-
   beforeAll(async () => {
     app = await startUpstream('reviews-app');
     // Pilot's inbound cluster names no service (Istio's `inbound|9080||`): it is the local one (--service).
-    const inbound = bootstrap(httpListener('in', vhost('inbound|9080||'), { direction: 'INBOUND' }), cluster('"inbound|9080||"', [app.port]));
+    const inbound = bootstrap(httpListener('in', catchAllTo('inbound|9080||'), { direction: 'INBOUND' }), cluster('"inbound|9080||"', [app.port]));
     reviews = await startProxy(inbound, { workload: 'reviews-v1', service: 'reviews' });
-    productpage = await startProxy(bootstrap(httpListener('out', vhost(REVIEWS)), cluster(`"${REVIEWS}"`, [reviews.port('in')])), { workload: 'productpage-v1' });
+    productpage = await startProxy(bootstrap(httpListener('out', catchAllTo(REVIEWS)), cluster(`"${REVIEWS}"`, [reviews.port('in')])), { workload: 'productpage-v1' });
   });
   afterAll(async () => {
     await productpage?.close();

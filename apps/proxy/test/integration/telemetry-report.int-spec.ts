@@ -17,7 +17,7 @@ import { Collector, freePort, startNatsServer, stopServer, waitFor, withDeadline
 import { loadBootstrap } from '../../src/config';
 import { TelemetryReporter } from '../../src/observability/telemetry/telemetry-reporter';
 import { Proxy } from '../../src/proxy';
-import { bootstrap, cluster, get, httpListener, silent, startUpstream, type Upstream } from './harness';
+import { bootstrap, catchAllTo, cluster, get, httpListener, silent, startUpstream, type Upstream } from './harness';
 
 /**
  * The proxy reporting to telemetry over a private nats-server (its own port, so it can be stopped
@@ -83,15 +83,9 @@ describe('proxy telemetry reporting', () => {
           stat_prefix: echo
           cluster: outbound|7|v1|echo.default.svc.cluster.local`;
     const inPort = await freePort();
-    const routeTo = (c: string): string => `
-            - name: all
-              domains: ["*"]
-              routes:
-              - match: { prefix: / }
-                route: { cluster: "${c}" }`;
     const yaml = bootstrap(
-      httpListener('out', routeTo('outbound|9080||reviews.default.svc.cluster.local')) +
-        httpListener('in', routeTo('inbound|9080||reviews.default.svc.cluster.local'), { direction: 'INBOUND' }).replace('port_value: 0', `port_value: ${inPort}`) +
+      httpListener('out', catchAllTo('outbound|9080||reviews.default.svc.cluster.local')) +
+        httpListener('in', catchAllTo('inbound|9080||reviews.default.svc.cluster.local'), { direction: 'INBOUND' }).replace('port_value: 0', `port_value: ${inPort}`) +
         tcp,
       cluster('outbound|9080||reviews.default.svc.cluster.local', [inPort]) +
         cluster('inbound|9080||reviews.default.svc.cluster.local', [app.port]) +
