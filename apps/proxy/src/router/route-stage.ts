@@ -160,8 +160,8 @@ export class RouteStage implements HttpHandler {
     const responsePeer = ctx.inbound && ctx.headers[PEER_HEADER] !== undefined ? this.deps.peer : null;
     const path = rewritePath(route, ctx.path);
     const hash = action.hashPolicy.length === 0 ? null : requestHash(action.hashPolicy, ctx);
+    const idleTimeoutMs = idleTimeoutOf(action.idleTimeoutMs, this.active.hcm.streamIdleTimeoutMs);
     if (ctx.upgrade !== null) {
-      const idleTimeoutMs = idleTimeoutOf(action.idleTimeoutMs, this.active.hcm.streamIdleTimeoutMs);
       const plan = { cluster, path, headers, hash, idleTimeoutMs, responseHeaderOps: picked.responseHeaderOps, responsePeer };
       return new UpgradeTunnel(ctx, ctx.upgrade, plan, this.deps.onDone).start();
     }
@@ -178,7 +178,7 @@ export class RouteStage implements HttpHandler {
         body,
         hash,
         timeoutMs: action.timeoutMs,
-        idleTimeoutMs: idleTimeoutOf(action.idleTimeoutMs, this.active.hcm.streamIdleTimeoutMs),
+        idleTimeoutMs,
         retry,
         retryOn: retry === null ? null : deciderFor(retry),
         responseHeaderOps: picked.responseHeaderOps,
